@@ -90,9 +90,7 @@ class _Segmenter:
             if isinstance(child.tag, str):
                 self.walk(child, inner_owner, in_link, row)
             self.add(child.tail, inner_owner, in_link, row is not None)
-        if tag in BLOCK_TAGS and row is None:
-            self.flush()
-        elif tag == "tr" and row is el:
+        if (tag in BLOCK_TAGS and row is None) or (tag == "tr" and row is el):
             self.flush()
 
     def _note_href(self, href: str, owner: HtmlElement) -> None:

@@ -49,7 +49,7 @@ def block_value(block: TextBlock) -> float:
     return 0.0  # a heading, a label, a date: neither body nor chrome on its own
 
 
-def _chrome_named(el: HtmlElement) -> bool:
+def is_chrome_named(el: HtmlElement) -> bool:
     return el.tag in ("nav", "footer", "aside") or bool(
         _CHROME_NAMES.search(f"{el.get('class') or ''} {el.get('id') or ''}")
     )
@@ -66,7 +66,7 @@ def block_values(blocks: list[TextBlock]) -> list[float]:
                 continue
             seen.add(block.text)
         value = block_value(block)
-        if value > 0 and any(_chrome_named(a) for a in _ancestors(block.owner)):
+        if value > 0 and any(is_chrome_named(a) for a in _ancestors(block.owner)):
             value *= 0.3
         values.append(value)
     return values
@@ -97,8 +97,10 @@ def best_container(blocks: list[TextBlock], values: list[float]) -> HtmlElement 
     best = max((el for el, total in totals.items() if total >= _HOLDS * top), key=lambda el: (depth[el], totals[el]))
     # A single paragraph is not a container: take the element that holds it and its headings.
     parent = best.getparent()
-    if parent is not None and not any(d.tag in BLOCK_TAGS for d in best.iterdescendants()) and (
-        totals.get(parent, 0.0) >= totals[best]
+    if (
+        parent is not None
+        and not any(d.tag in BLOCK_TAGS for d in best.iterdescendants())
+        and (totals.get(parent, 0.0) >= totals[best])
     ):
         return parent
     return best

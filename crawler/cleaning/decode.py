@@ -13,8 +13,16 @@ from bs4.dammit import EncodingDetector
 
 # Declared Chinese charsets are decoded with their superset: pages declaring GB2312 routinely
 # contain GBK characters, and GB18030 is a superset of both.
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
-              "big5": "big5hkscs", "iso-8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252"}
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "big5": "big5hkscs",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "ascii": "cp1252",
+}
 _SNIFF_BYTES = 4096
 
 

@@ -10,7 +10,7 @@ from lxml.html import HtmlElement
 
 from . import dom
 from .blocks import HEADING_TAGS, TextBlock, segment
-from .content import block_value, block_values, best_container
+from .content import best_container, block_value, block_values
 from .decode import decode_html
 from .document import Attachment, Block, CleanDocument
 from .meta import extract_meta
@@ -47,15 +47,18 @@ class Rules:
 
 def _is_furniture(block: TextBlock) -> bool:
     text = block.text
-    return len(text) <= _FURNITURE_MAX and "。" not in text and bool(_FURNITURE.search(text)) and (
-        any(ch.isdigit() for ch in text) or "：" in text or ":" in text or len(text) <= 12
+    return (
+        len(text) <= _FURNITURE_MAX
+        and "。" not in text
+        and bool(_FURNITURE.search(text))
+        and (any(ch.isdigit() for ch in text) or "：" in text or ":" in text or len(text) <= 12)
     )
 
 
 def _select(root: HtmlElement, selector: str) -> list[HtmlElement]:
     try:
         return root.cssselect(selector)
-    except Exception:  # noqa: BLE001 - a bad selector in a seed file must not fail the fetch
+    except Exception:
         return []
 
 
@@ -66,7 +69,8 @@ def _inside(el: HtmlElement, container: HtmlElement) -> bool:
 def _body_blocks(blocks: list[TextBlock], values: list[float], container: HtmlElement) -> list[TextBlock]:
     inside = [(b, v) for b, v in zip(blocks, values, strict=True) if _inside(b.owner, container)]
     kept = [
-        (b, v) for b, v in inside
+        (b, v)
+        for b, v in inside
         if not (b.link_chars * 2 >= b.chars and not _names_attachment(b))
         if not _is_furniture(b)
     ]
@@ -106,7 +110,7 @@ def _header_text(blocks: list[TextBlock], body: list[TextBlock]) -> str:
     if not body:
         return ""
     start = next(i for i, b in enumerate(blocks) if b is body[0])
-    before = [b.text for b in blocks[max(0, start - 40):start] if len(b.text) <= 200]
+    before = [b.text for b in blocks[max(0, start - 40) : start] if len(b.text) <= 200]
     opening = [b.text for b in body[:6] if len(b.text) <= 120]
     return "\n".join(before + opening)
 

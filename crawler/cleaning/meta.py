@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .document import Meta
@@ -22,23 +23,57 @@ DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,14}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*[号號]"
 )
 _SEP = r"\s*[:：]\s*"
+# In a metadata table the label and its value are neighbouring cells: a tab, no colon.
+_FIELD_SEP = r"(?:\s*[:：]\s*|\t\s*)"
 
 _FIELDS = {
-    "publish_date": _labels("发布日期", "发布时间", "公开日期", "公布日期", "发文日期", "發布日期", "發佈日期",
-                            "發布時間", "公開日期", "时间", "日期", "時間"),
+    "publish_date": _labels(
+        "发布日期",
+        "发布时间",
+        "公开日期",
+        "公布日期",
+        "发文日期",
+        "發布日期",
+        "發佈日期",
+        "發布時間",
+        "公開日期",
+        "时间",
+        "日期",
+        "時間",
+    ),
     "written_date": _labels("成文日期", "印发日期", "成文時間"),
     "doc_number": _labels("发文字号", "文号", "發文字號", "文號"),
     "index_number": _labels("索引号", "索引號"),
     "issuer": _labels("发文机关", "发布机构", "发文单位", "发布单位", "發文機關", "發布機構", "制发机关"),
     "source": _labels("信息来源", "文章来源", "稿件来源", "来源", "來源", "出处"),
 }
-_ANY_LABEL = "(?:" + "|".join(_FIELDS.values()) + "|" + _labels(
-    "分类", "主题分类", "标题", "名称", "作者", "编辑", "责任编辑", "浏览次数", "访问量", "阅读量", "点击数",
-    "有效性", "生效日期", "分類", "標題", "體裁分類"
-) + ")" + _SEP
+_ANY_LABEL = (
+    "(?:"
+    + "|".join(_FIELDS.values())
+    + "|"
+    + _labels(
+        "分类",
+        "主题分类",
+        "标题",
+        "名称",
+        "作者",
+        "编辑",
+        "责任编辑",
+        "浏览次数",
+        "访问量",
+        "阅读量",
+        "点击数",
+        "有效性",
+        "生效日期",
+        "分類",
+        "標題",
+        "體裁分類",
+    )
+    + ")"
+    + _SEP
+)
 _FIELD_PATTERNS = {
-    name: re.compile(rf"(?<![\u4e00-\u9fff]){label}{_SEP}(.*?)(?={_ANY_LABEL}|\n|$)")
-    for name, label in _FIELDS.items()
+    name: re.compile(rf"(?<![\u4e00-\u9fff]){label}{_FIELD_SEP}(.*?)(?=\t|{_ANY_LABEL}|\n|$)") for name, label in _FIELDS.items()
 }
 # A date in the page header ("今天是2026年11月23日 星期一") is the visit's date, not the document's.
 _TODAY = re.compile(r"今天|今日|当前时间|现在是|星期|週|周[一二三四五六日天]")
@@ -46,8 +81,13 @@ _TODAY = re.compile(r"今天|今日|当前时间|现在是|星期|週|周[一二
 _DRAFT_TITLE = re.compile(r"征求意见稿|徵求意見稿|草案|送审稿|送審稿|征求.{0,40}意见|徵求.{0,40}意見|意见征集|意見徵集")
 _DEADLINE_CONTEXT = re.compile(r"截止|截至|反馈|反饋|意见|意見")
 _DEADLINE = re.compile(
-    r"(?:截止|截至|反馈时间|反饋時間|期限)[^。；\n]{0,30}?" + _DATE
-    + r"|至\s*" + _DATE + r"|" + _DATE + r"\s*(?:[（(][^）)]{0,10}[）)])?\s*(?:前|之前|止)"
+    r"(?:截止|截至|反馈时间|反饋時間|期限)[^。；\n]{0,30}?"
+    + _DATE
+    + r"|至\s*"
+    + _DATE
+    + r"|"
+    + _DATE
+    + r"\s*(?:[（(][^）)]{0,10}[）)])?\s*(?:前|之前|止)"
 )
 _ORGANISATION = re.compile(
     r"^[\u4e00-\u9fff（）()、\s]{2,40}(?:政府|厅|廳|局|委员会|委員會|委|办公室|辦公室|办公厅|辦公廳|管委会|管委會|"
@@ -78,7 +118,9 @@ def labelled_fields(text: str) -> dict[str, str]:
     for name, pattern in _FIELD_PATTERNS.items():
         for match in pattern.finditer(text):
             value = match.group(1).strip(" \t|｜")
-            if value and not (name == "publish_date" and _TODAY.search(text[max(0, match.start() - 6):match.start()])):
+            if value and not (
+                name == "publish_date" and _TODAY.search(text[max(0, match.start() - 6) : match.start()])
+            ):
                 found[name] = value
                 break
     return found
@@ -101,15 +143,13 @@ def comment_deadline(paragraphs: list[str]) -> str | None:
 
 def signature_issuer(paragraphs: list[str]) -> str | None:
     """The signing office: a bare organisation name directly above a bare date."""
-    for name, below in zip(paragraphs, paragraphs[1:], strict=False):
+    for name, below in itertools.pairwise(paragraphs):
         if _ORGANISATION.match(name) and DATE.fullmatch(below.strip()):
             return name.strip()
     return None
 
 
-def extract_meta(
-    header_text: str, paragraphs: list[str], title: str, tags: dict[str, str]
-) -> Meta:
+def extract_meta(header_text: str, paragraphs: list[str], title: str, tags: dict[str, str]) -> Meta:
     """header_text: the short lines around the title; paragraphs: the body, in order."""
     fields = labelled_fields(header_text)
     meta = Meta()
@@ -129,8 +169,16 @@ def extract_meta(
     return meta
 
 
-_DATE_TAGS = ("pubdate", "publishdate", "article:published_time", "firstpublishedtime", "publishtime", "date",
-              "dc.date", "dcterms.created")
+_DATE_TAGS = (
+    "pubdate",
+    "publishdate",
+    "article:published_time",
+    "firstpublishedtime",
+    "publishtime",
+    "date",
+    "dc.date",
+    "dcterms.created",
+)
 
 
 def _tag_date(tags: dict[str, str]) -> str | None:

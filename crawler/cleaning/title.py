@@ -41,8 +41,10 @@ def _candidates(root: HtmlElement, content: HtmlElement | None) -> list[tuple[st
 
 
 def _inside_link(el: HtmlElement) -> bool:
-    return el.tag == "a" or any(a.tag == "a" for a in el.iterancestors()) or (
-        len(el) == 1 and el[0].tag == "a" and not (el.text or "").strip()
+    return (
+        el.tag == "a"
+        or any(a.tag == "a" for a in el.iterancestors())
+        or (len(el) == 1 and el[0].tag == "a" and not (el.text or "").strip())
     )
 
 

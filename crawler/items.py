@@ -1,0 +1,18 @@
+"""What the spider hands the pipeline: one fetched page, good or bad."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass
+class PageFetched:
+    url: str  # the URL asked for: a document's identity, even when the server redirected
+    kind: Literal["listing", "document"]
+    status: int | None = None  # None when no HTTP response came back
+    body: bytes = b""
+    encoding: str | None = None  # charset from the Content-Type header, a hint only
+    final_url: str | None = None
+    error: str | None = None
+    documents_found: int = 0  # for listing pages: document links read off the page

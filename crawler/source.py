@@ -1,0 +1,81 @@
+"""What a seed file says about a source, and the politeness every crawl keeps."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .cleaning import Rules
+
+USER_AGENT = "policywatch/0.1 (government policy change monitor; +https://github.com/policywatch/policywatch)"
+
+
+class Politeness(BaseModel):
+    """Defaults for every source; a seed file may override delay and concurrency."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    delay: float = Field(1.0, ge=0, description="seconds between requests to one domain")
+    concurrency_per_domain: int = Field(1, ge=1, le=32)
+    autothrottle: bool = True
+    obey_robots: bool = True
+    retries: int = Field(3, ge=0, le=10)
+    timeout: float = Field(30.0, gt=0)
+    max_page_bytes: int = Field(20_000_000, ge=10_000)
+    user_agent: str = USER_AGENT
+
+
+class Source(BaseModel):
+    """One watched site section. Only name and start_urls are required; the rest is found."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+    title: str = ""
+    start_urls: list[str] = Field(min_length=1)
+    # Overrides for sites the automatic path gets wrong.
+    document_pattern: str | None = None
+    content_selector: str | None = None
+    title_selector: str | None = None
+    drop_selectors: list[str] = Field(default_factory=list)
+    allowed_domains: list[str] = Field(default_factory=list)
+    max_pages: int = Field(5, ge=1, le=1000, description="listing pages followed per start URL")
+    max_documents: int = Field(1000, ge=1)
+    delay: float | None = Field(None, ge=0)
+    concurrency: int | None = Field(None, ge=1, le=32)
+    schedule: str = "every 6h"
+    enabled: bool = True
+
+    @field_validator("start_urls")
+    @classmethod
+    def _http_urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"not an http(s) URL: {url!r}")
+        return urls
+
+    @field_validator("document_pattern")
+    @classmethod
+    def _regex(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from None
+        return pattern
+
+    @property
+    def hosts(self) -> set[str]:
+        """Hosts whose pages belong to this source: those of the start URLs, plus allowed_domains."""
+        return {urlsplit(u).hostname or "" for u in self.start_urls} | set(self.allowed_domains)
+
+    @property
+    def rules(self) -> Rules:
+        return Rules(
+            content_selector=self.content_selector,
+            title_selector=self.title_selector,
+            drop_selectors=list(self.drop_selectors),
+        )

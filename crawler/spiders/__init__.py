@@ -1,0 +1,1 @@
+"""The one generic spider; a source definition is its whole configuration."""

@@ -1,0 +1,118 @@
+"""Change detection: each document's state compared with the last event told about it.
+
+Derived from stored state alone, so running it twice (or after a crash) finds nothing new the
+second time, and events and their outbox messages are written in one transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from notifier import compose
+from notifier.notices import Mark, Notice, Passage
+from storage import Change, Document, Run, Version, utcnow
+
+from .diff import diff_texts
+from .diff.excerpt import excerpts
+
+EXCERPTS_PER_EVENT = 8
+SUMMARY_CHARS = 160
+
+
+def _decide(document: Document, last: Change | None) -> tuple[str, int | None] | None:
+    """(kind, old version id) of the event this document's state calls for, if any."""
+    current = document.current_version_id
+    if current is None:
+        return None
+    if document.gone_since is not None:
+        return None if last is not None and last.kind == "removed" else ("removed", current)
+    if last is None:
+        return "new", None
+    if last.kind == "removed":
+        return "restored", last.old_version_id
+    if last.new_version_id != current:
+        return "changed", last.new_version_id
+    return None
+
+
+def detect(session: Session, source_ids: list[int], run_by_source: dict[int, int] | None = None) -> list[Change]:
+    """Create the events the sources' documents call for; returns them (flushed, with ids)."""
+    latest = (select(Change.document_id, func.max(Change.id).label("change_id"))
+              .group_by(Change.document_id).subquery())
+    last_change = aliased(Change)
+    rows = session.execute(
+        select(Document, last_change)
+        .outerjoin(latest, latest.c.document_id == Document.id)
+        .outerjoin(last_change, last_change.id == latest.c.change_id)
+        .where(Document.source_id.in_(source_ids))
+        .order_by(Document.id)
+    ).all()
+    now = utcnow()
+    changes = []
+    for document, last in rows:
+        decision = _decide(document, last)
+        if decision is None:
+            continue
+        kind, old_id = decision
+        new_id = None if kind == "removed" else document.current_version_id
+        change = Change(document_id=document.id, kind=kind, old_version_id=old_id, new_version_id=new_id,
+                        run_id=(run_by_source or {}).get(document.source_id), detected_at=now)
+        _count_chars(session, change)
+        session.add(change)
+        changes.append(change)
+    session.flush()
+    return changes
+
+
+def _count_chars(session: Session, change: Change) -> None:
+    old = session.get(Version, change.old_version_id) if change.old_version_id else None
+    new = session.get(Version, change.new_version_id) if change.new_version_id else None
+    if change.kind == "removed":
+        change.removed_chars = len(old.text) if old else 0
+    elif old is None:
+        change.added_chars = len(new.text)
+    else:
+        stats = diff_texts(old.text, new.text).stats
+        change.added_chars, change.removed_chars = stats.added_chars, stats.removed_chars
+
+
+def notice_for(session: Session, change: Change) -> Notice:
+    document = change.document
+    old, new = change.old_version, change.new_version
+    shown = new or old
+    notice = Notice(
+        change_id=change.id, kind=change.kind, source=document.source.name, title=shown.title if shown else "",
+        url=document.url, text=shown.text if shown else "", detected_at=f"{change.detected_at:%Y-%m-%d %H:%M} UTC",
+        added_chars=change.added_chars, removed_chars=change.removed_chars,
+        status=(shown.meta or {}).get("status", "final") if shown else "final",
+        comment_deadline=(shown.meta or {}).get("comment_deadline") if shown else None,
+    )
+    meta = (shown.meta or {}) if shown else {}
+    labels = (("publish_date", "发布日期"), ("doc_number", "文号"), ("issuer", "发文机关"))
+    notice.facts = [(label, meta[key]) for key, label in labels if meta.get(key)]
+    if change.kind in ("new", "finalized") and shown is not None:
+        notice.summary = shown.text[:SUMMARY_CHARS] + ("…" if len(shown.text) > SUMMARY_CHARS else "")
+    if change.related_document is not None:
+        notice.related_url = change.related_document.url
+        notice.related_title = change.related_document.title
+    if old is not None and new is not None:
+        diff = diff_texts(old.text, new.text)
+        notice.passages = [Passage(e.label, [Mark(s.op, s.text) for s in e.segments])
+                           for e in excerpts(diff, limit=EXCERPTS_PER_EVENT)]
+        notice.key_changes = [(k.old, k.new) for k in diff.key_changes]
+    return notice
+
+
+def detect_and_enqueue(session: Session, runs: list[Run], base_url: str = "") -> list[Change]:
+    """Events for the runs' sources, their counts on each run, and the outbox messages: one unit."""
+    run_by_source = {run.source_id: run.id for run in runs}
+    changes = detect(session, list(run_by_source), run_by_source)
+    for run in runs:
+        mine = [c for c in changes if c.run_id == run.id]
+        run.documents_new = sum(c.kind == "new" for c in mine)
+        run.documents_changed = sum(c.kind in ("changed", "restored") for c in mine)
+        run.documents_removed = sum(c.kind == "removed" for c in mine)
+        run.changes_detected = True
+    compose.enqueue(session, [notice_for(session, c) for c in changes], base_url)
+    return changes

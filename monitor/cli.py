@@ -1,0 +1,203 @@
+"""The policywatch command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crawler.cleaning import clean
+from storage import Change, Database
+from storage import queries
+
+from .config import ConfigError, Settings, load_settings
+from .diff import diff_texts
+from .diff.render_text import render_terminal
+from .present import change_line, change_to_dict
+
+KINDS = ("new", "changed", "removed", "restored", "finalized")
+
+
+class UsageError(Exception):
+    """A request the user can fix (an unknown id, a bad date); reported in one line."""
+
+
+def _since(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date or time: {value!r}") from None
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _selected_sources(settings: Settings, names: list[str]):  # noqa: ANN202
+    sources = settings.sources()
+    if not names:
+        return [s for s in sources if s.enabled]
+    by_name = {s.name: s for s in sources}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise UsageError(f"unknown source {', '.join(unknown)}; known: {', '.join(by_name) or 'none'}")
+    return [by_name[n] for n in names]
+
+
+def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    from .crawl import crawl  # noqa: PLC0415 - imports Scrapy; other commands need not
+
+    sources = _selected_sources(settings, args.names)
+    if not sources:
+        raise UsageError(f"no sources to crawl: add a seed file to {settings.seeds_dir}")
+    summaries, report = crawl(settings, sources, log_level="INFO" if args.verbose else "WARNING")
+    for summary in summaries:
+        print(summary.line())
+    if report.sent or report.pending or report.failed:
+        line = f"notifications: {report.sent} sent, {report.pending} pending, {report.failed} failed"
+        print(line + (f" ({report.error})" if report.error else ""))
+    return 0 if all(s.status == "ok" for s in summaries) else 1
+
+
+def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    with db.session() as session:
+        changes = queries.list_changes(session, since=args.since, source=args.source, kind=args.kind)
+        if args.json:
+            print(json.dumps([change_to_dict(c) for c in changes], ensure_ascii=False, indent=2))
+        else:
+            for change in changes:
+                print(change_line(change))
+            if not changes:
+                print("no changes recorded yet", file=sys.stderr)
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    with db.session() as session:
+        change = session.get(Change, args.change_id)
+        if change is None:
+            raise UsageError(f"no change with id {args.change_id}")
+        old = change.old_version.text if change.old_version else ""
+        new = change.new_version.text if change.new_version else ""
+        diff = diff_texts(old, new)
+        data = change_to_dict(change)
+        heading = f"{data['kind']}: {data['title']}\n{data['url']}\n"
+        if args.html:
+            from .diff.render_html import render_page  # noqa: PLC0415
+
+            old_title = change.old_version.title if change.old_version else ""
+            Path(args.html).write_text(render_page(diff, old_title, data["title"], data["url"]), encoding="utf-8")
+            print(f"wrote {args.html}")
+        else:
+            print(heading + render_terminal(diff, color=sys.stdout.isatty()))
+    return 0
+
+
+def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
+    channel = "webhook" if args.address.startswith(("http://", "https://")) else "email"
+    if channel == "email" and "@" not in args.address:
+        raise UsageError(f"not an e-mail address or webhook URL: {args.address!r}")
+    known = {s.name for s in settings.sources()}
+    unknown = [s for s in args.source if s not in known]
+    if unknown:
+        raise UsageError(f"unknown source {', '.join(unknown)}")
+    db = Database(settings.database_url)
+    with db.session() as session:
+        sub = queries.subscribe(session, args.address, args.source, args.keyword, channel)
+        scope = ", ".join(sub.sources) or "all sources"
+        words = f"; keywords: {', '.join(sub.keywords)}" if sub.keywords else ""
+        print(f"subscribed {sub.address} ({channel}) to {scope}{words}")
+    return 0
+
+
+def cmd_unsubscribe(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    with db.session() as session:
+        removed = queries.unsubscribe(session, args.address)
+    if not removed:
+        raise UsageError(f"{args.address} has no subscription")
+    print(f"unsubscribed {args.address}")
+    return 0
+
+
+def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
+    status = 0
+    for name in args.files:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            print(f"policywatch: error: {name}: {exc.strerror}", file=sys.stderr)
+            status = 1
+            continue
+        doc = clean(data)
+        if args.json:
+            result = doc.as_dict()
+            row = {"file": name, **{k: result[k] for k in ("title", "text", "meta", "attachments", "no_document")}}
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print(f"== {name}\n{doc.title}\n{json.dumps(doc.meta.as_dict(), ensure_ascii=False)}\n\n{doc.text}\n")
+    return status
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from .demo import run_demo  # noqa: PLC0415
+
+    return run_demo(Path(args.dir))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policywatch", description=__doc__)
+    parser.add_argument("--config", help="settings file (default: $POLICYWATCH_CONFIG or ./policywatch.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show crawl logs")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace, Settings], int], text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    p = add("crawl", cmd_crawl, "crawl sources now, then detect changes and send notifications")
+    p.add_argument("names", nargs="*", metavar="NAME", help="sources to crawl (default: all)")
+    p = add("changes", cmd_changes, "list change events, oldest first")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--since", type=_since, metavar="ISO")
+    p.add_argument("--source", metavar="NAME")
+    p.add_argument("--kind", choices=KINDS)
+    p = add("diff", cmd_diff, "show what a change changed")
+    p.add_argument("change_id", type=int, metavar="CHANGE_ID")
+    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML page instead")
+    p = add("subscribe", cmd_subscribe, "get e-mail (or webhook posts) about changes")
+    p.add_argument("address", metavar="EMAIL", help="an e-mail address, or an http(s) webhook URL")
+    p.add_argument("--source", action="append", default=[], metavar="NAME", help="only this source (repeatable)")
+    p.add_argument("--keyword", action="append", default=[], metavar="WORD", help="only documents with this word")
+    p = add("unsubscribe", cmd_unsubscribe, "stop notifications to an address")
+    p.add_argument("address", metavar="EMAIL")
+    p = add("clean", cmd_clean, "extract the document from saved HTML pages")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p = add("demo", cmd_demo, "run the offline demonstration on a local site")
+    p.add_argument("--dir", default="demo-output", help="where the demo keeps its database and e-mails")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        settings = load_settings(args.config) if args.command not in ("clean", "demo") else Settings()
+        return args.handler(args, settings)
+    except ConfigError as exc:
+        print(f"policywatch: error: {exc}", file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"policywatch: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Settings, loaded once: policywatch.toml, then the environment, then the seed files.
+
+Every problem in a config or seed file becomes one ConfigError naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from crawler.source import Politeness, Source
+from notifier.email import SmtpSettings
+
+CONFIG_NAME = "policywatch.toml"
+
+
+class ConfigError(Exception):
+    """A config or seed file that cannot be used; the message is one line for the user."""
+
+
+class WebSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    admin_token: str | None = None
+    base_url: str = ""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    database_url: str = "sqlite:///data/policywatch.db"
+    seeds_dir: Path = Path("seeds")
+    crawl: Politeness = Politeness()
+    smtp: SmtpSettings = SmtpSettings()
+    web: WebSettings = WebSettings()
+    ops_email: str | None = None
+    crawl_time_limit: float = Field(3600.0, gt=0, description="seconds before a crawl is stopped")
+    # Where the settings came from, for relative paths and messages; not read from the file.
+    base_dir: Path = Path(".")
+
+    def sources(self) -> list[Source]:
+        return load_sources(self.seeds_dir)
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    message = error["msg"]
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif error["type"] == "missing":
+        message = "required key is missing"
+    extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{where}: {message}{extra}" if where else f"{message}{extra}"
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _sqlite_relative_to(url: str, base: Path) -> str:
+    """A relative SQLite path in the config file means relative to that file, as seeds_dir does."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
+        return prefix + str((base / url[len(prefix):]).resolve())
+    return url
+
+
+def load_settings(path: str | Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Settings from path, $POLICYWATCH_CONFIG or ./policywatch.toml (defaults if none exists)."""
+    env = os.environ if environ is None else environ
+    explicit = path or env.get("POLICYWATCH_CONFIG")
+    config_path = Path(explicit) if explicit else Path(CONFIG_NAME)
+    if explicit and not config_path.is_file():
+        raise ConfigError(f"{config_path}: no such config file")
+    data = _read_toml(config_path) if config_path.is_file() else {}
+    base = config_path.resolve().parent if config_path.is_file() else Path.cwd()
+    if "base_dir" in data:
+        raise ConfigError(f"{config_path}: base_dir: unknown key")
+    if "POLICYWATCH_SMTP_PASSWORD" in env and isinstance(data.get("smtp", {}), dict):
+        data["smtp"] = {**data.get("smtp", {}), "password": env["POLICYWATCH_SMTP_PASSWORD"]}
+    try:
+        settings = Settings.model_validate({**data, "base_dir": base})
+    except ValidationError as exc:
+        raise ConfigError(f"{config_path}: {_first_error(exc)}") from None
+    database_url = env.get("POLICYWATCH_DATABASE_URL") or _sqlite_relative_to(settings.database_url, base)
+    seeds_dir = settings.seeds_dir if settings.seeds_dir.is_absolute() else base / settings.seeds_dir
+    return settings.model_copy(update={"database_url": database_url, "seeds_dir": seeds_dir})
+
+
+def load_source(path: Path) -> Source:
+    data = _read_toml(path)
+    data.setdefault("name", path.stem)
+    try:
+        return Source.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_first_error(exc)}") from None
+
+
+def load_sources(seeds_dir: Path) -> list[Source]:
+    """Every seeds_dir/*.toml, sorted by name; two files may not define one name."""
+    if not seeds_dir.is_dir():
+        raise ConfigError(f"{seeds_dir}: seeds folder not found")
+    sources: dict[str, Source] = {}
+    for path in sorted(seeds_dir.glob("*.toml")):
+        source = load_source(path)
+        if source.name in sources:
+            raise ConfigError(f"{path}: name {source.name!r} is already used by another seed file")
+        sources[source.name] = source
+    return list(sources.values())

@@ -1,0 +1,119 @@
+"""The offline demonstration: a local government site, a local mail sink, two crawls.
+
+Between the crawls the site edits two documents, publishes the final version of a draft at
+another address, and takes one page down, while its chrome (counters, sidebars, timestamps)
+changes on every request. Nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from storage import Change, Database
+from storage import queries
+
+from ..config import Settings, load_settings
+from ..diff import diff_texts
+from ..diff.render_html import render_page
+from ..diff.render_text import render_terminal
+from ..present import change_line
+from .mailsink import MailSink
+from .site import DemoSite
+
+WATCHER = "watcher@example.org"
+KEYWORD_WATCHER = "kaifaqu@example.org"
+# (path key, old text, new text): two quiet edits of the kind that matter to readers.
+EDITS = [
+    ("wansheng", "创建市级高新区各项指标任务总体完成率达80%以上", "创建市级高新区各项指标任务总体完成率达85%以上"),
+    ("wansheng", "——到2023年底,以企业为主体的技术创新体系基本建成", "——到2024年6月底,以企业为主体的技术创新体系基本建成"),
+    ("yunnan", "對高新區內新認定的國家重點實驗室給予1000萬元一次性補助", "對高新區內新認定的國家重點實驗室給予1500萬元一次性補助"),
+]
+
+
+def _config(folder: Path, site: DemoSite, sink: MailSink) -> Path:
+    seeds = folder / "seeds"
+    seeds.mkdir(parents=True, exist_ok=True)
+    for section in site.sections.values():
+        (seeds / f"{section.name}.toml").write_text(
+            f'name = "{section.name}"\ntitle = "{section.title}"\nstart_urls = ["{site.listing_url(section.name)}"]\n',
+            encoding="utf-8",
+        )
+    config = folder / "policywatch.toml"
+    config.write_text(
+        "# Written by `policywatch demo`: the local demo site and mail sink.\n"
+        'database_url = "sqlite:///policywatch.db"\nseeds_dir = "seeds"\n\n'
+        "[crawl]\n# Politeness lifted for the local demo site only; the defaults are 1 s per domain.\n"
+        "delay = 0.1\nconcurrency_per_domain = 4\n\n"
+        f'[smtp]\nhost = "127.0.0.1"\nport = {sink.port}\nfrom_addr = "policywatch@demo.local"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def _crawl(settings: Settings, db: Database, label: str) -> None:
+    from ..crawl import crawl  # noqa: PLC0415 - imports Scrapy
+
+    print(f"\n== {label}")
+    summaries, report = crawl(settings, settings.sources(), db=db)
+    for summary in summaries:
+        print("  " + summary.line())
+    print(f"  notifications: {report.sent} sent, {report.pending} pending")
+
+
+def run_demo(folder: Path) -> int:
+    folder = folder.resolve()
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    with DemoSite() as site, MailSink(folder / "mail") as sink:
+        paths = {
+            "nx-draft": site.publish("nx-kjt", "nx-kjt-draft"),
+            "dabancheng": site.publish("nx-kjt", "dabancheng-draft"),
+            "alxa": site.publish("kjfw", "alxa-opinion"),
+            "wansheng": site.publish("kjfw", "wansheng-plan"),
+            "yunnan": site.publish("zfxxgk", "yunnan-opinion"),
+        }
+        print(f"demo site: {site.base_url} (three sections, five documents); mail sink: 127.0.0.1:{sink.port}")
+        settings = load_settings(_config(folder, site, sink), environ={})
+        db = Database(settings.database_url)
+        with db.session() as session:
+            queries.subscribe(session, WATCHER, [], [], "email")
+            queries.subscribe(session, KEYWORD_WATCHER, [], ["实施意见"], "email")
+        print(f"subscribed {WATCHER} (everything) and {KEYWORD_WATCHER} (keyword 实施意见)")
+
+        _crawl(settings, db, "first crawl: everything is new")
+        with db.session() as session:
+            seen = len(queries.list_changes(session))
+        for key, old, new in EDITS:
+            site.edit(paths[key], old, new)
+        final_path = site.publish("zfxxgk", "nx-final", "/zfxxgk/zcwj/202106/t20210630_2468.html")
+        site.remove(paths["alxa"])
+        print("\nthe site changes: two documents edited, the final text of the Ningxia draft published at "
+              f"{final_path}, one page removed; counters, sidebars and timestamps changed on every request")
+        _crawl(settings, db, "second crawl")
+
+        with db.session() as session:
+            later = queries.list_changes(session)[seen:]
+            print("\n== events of the second crawl (policywatch changes)")
+            for change in later:
+                print("  " + change_line(change))
+            shown = next((c for c in later if c.kind == "changed"), None)
+            if shown is not None:
+                _show_diff(shown, folder)
+    mails = sorted((folder / "mail").glob("*.eml"))
+    print(f"\ne-mails: {len(mails)} in {folder / 'mail'}")
+    print(f"database: {settings.database_url}")
+    print(f"try: .venv/bin/policywatch --config {folder / 'policywatch.toml'} changes")
+    return 0
+
+
+def _show_diff(change: Change, folder: Path) -> None:
+    diff = diff_texts(change.old_version.text, change.new_version.text)
+    print(f"\n== policywatch diff {change.id}: {change.new_version.title}")
+    print(render_terminal(diff, color=sys.stdout.isatty()))
+    page = folder / f"diff-{change.id}.html"
+    page.write_text(render_page(diff, change.old_version.title, change.new_version.title, change.document.url),
+                    encoding="utf-8")
+    print(f"the same diff as a web page: {page}")

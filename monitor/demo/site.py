@@ -1,0 +1,200 @@
+"""A local government website for the demo and the tests, on 127.0.0.1.
+
+Three page styles modelled on real sites (a TRS-CMS department site served in GBK, a commercial
+policy portal, a government open-information page with a metadata table). The chrome changes on
+every request: view counters, a rotating news sidebar, today's date, a footer timestamp. The
+documents change only when the demo (or a test) edits, publishes or removes them.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Literal
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .samples import Sample, load_sample
+
+Style = Literal["trs", "portal", "xxgk"]
+PageState = Literal["live", "gone", "soft404"]
+
+NEWS_POOL = [
+    "全区科技创新大会召开 部署新一轮创新驱动发展任务",
+    "国家高新区综合评价结果发布 我区两家高新区排名上升",
+    "科技型中小企业评价工作启动 截止时间为6月30日",
+    "关于开展2021年度高新技术企业认定工作的通知",
+    "自治区重点研发计划项目申报指南解读",
+    "特斯拉第二季度营收169.34亿美元 同比增长42%",
+    "贵州数字经济增速连续6年全国第一",
+    "科技日报：西部地区创新能力持续提升",
+    "我区召开科技成果转化工作推进会",
+    "东西部科技合作对接会在银川举行",
+    "科技特派员制度实施二十周年座谈会召开",
+    "关于公布第三批自治区级众创空间名单的通知",
+]
+HOT_WORDS = ["营商环境", "高新区", "疫情防控", "科技特派员", "专精特新", "数字经济", "乡村振兴", "人才政策"]
+_WEEKDAYS = "一二三四五六日"
+
+
+@dataclass
+class Section:
+    """One listing on the site: what a seed file's start_urls points at."""
+
+    name: str
+    title: str
+    prefix: str  # "/kjt/tzgg/"
+    style: Style
+    charset: str = "utf-8"
+    page_size: int = 10
+
+
+@dataclass
+class Page:
+    path: str
+    section: str
+    sample: Sample
+    state: PageState = "live"
+    views: int = field(default_factory=lambda: random.randint(50, 900))
+
+
+DEFAULT_SECTIONS = [
+    Section("nx-kjt", "宁夏科技厅 通知公告", "/kjt/tzgg/", "trs", charset="gbk"),
+    Section("kjfw", "科技服务平台 政策信息", "/kjfw/zcxx/", "portal"),
+    Section("zfxxgk", "政府信息公开 政策文件", "/zfxxgk/zcwj/", "xxgk"),
+]
+
+
+class DemoSite:
+    """Pages by path; start() serves them until stop()."""
+
+    def __init__(self, sections: list[Section] | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.sections = {s.name: s for s in sections or DEFAULT_SECTIONS}
+        self.pages: dict[str, Page] = {}
+        self.requests: list[str] = []
+        self._lock = threading.Lock()
+        self._env = Environment(loader=PackageLoader("monitor.demo", "templates"), autoescape=select_autoescape())
+        self._server = ThreadingHTTPServer((host, port), _handler(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def listing_url(self, section: str) -> str:
+        return self.base_url + self.sections[section].prefix + "index.html"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    # -- what the demo and tests do to the site ------------------------------------------------
+
+    def publish(self, section: str, sample: str | Sample, path: str | None = None) -> str:
+        """Put a document on a section's listing (newest first); returns its path."""
+        doc = sample if isinstance(sample, Sample) else load_sample(sample)
+        with self._lock:
+            if path is None:
+                stamp = (doc.publish_date or "2021-01-01").replace("-", "")
+                path = f"{self.sections[section].prefix}{stamp[:6]}/t{stamp}_{len(self.pages) + 1}.html"
+            self.pages[path] = Page(path=path, section=section, sample=doc)
+        return path
+
+    def edit(self, path: str, old: str, new: str) -> None:
+        page = self.pages[path]
+        text = page.sample.text
+        if old not in text:
+            raise ValueError(f"{old!r} is not in {path}")
+        page.sample.paragraphs = [p for p in text.replace(old, new, 1).splitlines() if p.strip()]
+
+    def remove(self, path: str, *, soft: bool = False) -> None:
+        """Take a page down: a 404, or (soft) a 'page not found' page served with 200."""
+        self.pages[path].state = "soft404" if soft else "gone"
+
+    def listed(self, section: str) -> list[Page]:
+        pages = [p for p in self.pages.values() if p.section == section and p.state == "live"]
+        return sorted(pages, key=lambda p: (p.sample.publish_date, p.path), reverse=True)
+
+    # -- serving --------------------------------------------------------------------------------
+
+    def start(self) -> DemoSite:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="demo-site", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> DemoSite:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def render(self, path: str) -> tuple[int, str, bytes]:
+        """(status, content type, body) for a request path."""
+        with self._lock:
+            self.requests.append(path)
+            if path == "/robots.txt":
+                return 200, "text/plain", b"User-agent: *\nDisallow: /admin/\n"
+            for section in self.sections.values():
+                number = _listing_number(path, section.prefix)
+                if number is not None:
+                    return self._listing(section, number)
+            page = self.pages.get(path)
+            if page is None or page.state == "gone":
+                section = page.section if page else next(iter(self.sections))
+                return self._page(self.sections[section], "missing", None, status=404)
+            page.views += random.randint(1, 9)
+            kind = "missing" if page.state == "soft404" else "document"
+            return self._page(self.sections[page.section], kind, page)
+
+    def _listing(self, section: Section, number: int) -> tuple[int, str, bytes]:
+        pages = self.listed(section.name)
+        count = max(1, -(-len(pages) // section.page_size))
+        if number >= count:
+            return self._page(section, "missing", None, status=404)
+        chunk = pages[number * section.page_size:(number + 1) * section.page_size]
+        return self._page(section, "listing", None, items=chunk, page_number=number, page_count=count)
+
+    def _page(self, section: Section, kind: str, page: Page | None, status: int = 200, **extra) -> tuple[int, str, bytes]:
+        now = datetime.now()
+        html = self._env.get_template(f"{section.style}.html").render(
+            kind=kind, section=section, page=page, doc=page.sample if page else None, now=now,
+            today=f"{now:%Y年%m月%d日} 星期{_WEEKDAYS[now.weekday()]}",
+            sidebar=random.sample(NEWS_POOL, 5), hot_words=random.sample(HOT_WORDS, 5),
+            other_sections=list(self.sections.values()), charset=section.charset, **extra,
+        )
+        # Like many real sites, the GBK section declares its charset only in a <meta> tag (as gb2312).
+        content_type = "text/html; charset=utf-8" if section.charset == "utf-8" else "text/html"
+        return status, content_type, html.encode(section.charset, errors="xmlcharrefreplace")
+
+
+def _listing_number(path: str, prefix: str) -> int | None:
+    if path in (prefix, prefix + "index.html"):
+        return 0
+    name = path[len(prefix):] if path.startswith(prefix) else ""
+    if name.startswith("index_") and name.endswith(".html") and name[6:-5].isdigit():
+        return int(name[6:-5])
+    return None
+
+
+def _handler(site: DemoSite) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            status, content_type, body = site.render(self.path.split("?", 1)[0])
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler

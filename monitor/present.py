@@ -1,0 +1,39 @@
+"""Stored rows as plain data, the same for the command line's --json and the web API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage import Change
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def change_to_dict(change: Change) -> dict:
+    document = change.document
+    version = change.new_version or change.old_version
+    return {
+        "id": change.id,
+        "kind": change.kind,
+        "source": document.source.name,
+        "url": document.url,
+        "title": version.title if version else document.title,
+        "document_id": document.id,
+        "detected_at": iso(change.detected_at),
+        "old_version": change.old_version_id,
+        "new_version": change.new_version_id,
+        "added_chars": change.added_chars,
+        "removed_chars": change.removed_chars,
+        "related_url": change.related_document.url if change.related_document else None,
+        "run_id": change.run_id,
+    }
+
+
+def change_line(change: Change) -> str:
+    data = change_to_dict(change)
+    counts = f"+{data['added_chars']}/-{data['removed_chars']}"
+    related = f" (draft: {data['related_url']})" if data["related_url"] else ""
+    return (f"#{data['id']:<5} {change.detected_at:%Y-%m-%d %H:%M}  {data['kind']:<9} {data['source']:<12} "
+            f"{counts:<12} {data['title']}  {data['url']}{related}")

@@ -1,0 +1,1 @@
+"""Telling people: subscriptions, the outbox, channels (e-mail, webhooks), message rendering."""

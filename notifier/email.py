@@ -1,0 +1,79 @@
+"""The e-mail channel: smtplib, because Scrapy's MailSender needs the Twisted reactor."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from storage import OutboxMessage
+
+
+class SmtpSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str = "localhost"
+    port: int = Field(25, ge=1, le=65535)
+    from_addr: str = "policywatch@localhost"
+    username: str | None = None
+    password: str | None = Field(None, repr=False)  # from $POLICYWATCH_SMTP_PASSWORD
+    security: Literal["none", "starttls", "ssl"] = "none"
+    timeout: float = Field(30.0, gt=0)
+
+
+class PermanentFailure(Exception):
+    """The server refused the message itself; sending it again would fail again."""
+
+
+def build_message(message: OutboxMessage, from_addr: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = from_addr
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False)
+    # Stable per outbox row: if a send is repeated after a crash, mail clients see one message.
+    domain = from_addr.rpartition("@")[2] or "policywatch"
+    email["Message-ID"] = f"<outbox-{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
+    email.set_content(message.body_text, charset="utf-8")
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html", charset="utf-8")
+    return email
+
+
+class EmailChannel:
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        if s.security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout,
+                                                  context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            if s.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+        if s.username:
+            smtp.login(s.username, s.password or "")
+        return smtp
+
+    def deliver(self, messages: list[OutboxMessage]) -> Iterator[tuple[OutboxMessage, Exception | None]]:
+        """Send over one connection, yielding each message as it settles (None: sent).
+
+        A refused message yields its error; a broken connection raises, and the caller keeps the
+        messages not yet yielded pending.
+        """
+        with self._connect() as smtp:
+            for message in messages:
+                try:
+                    smtp.send_message(build_message(message, self.settings.from_addr))
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                    code = getattr(exc, "smtp_code", 0) or 0
+                    yield message, PermanentFailure(str(exc)) if code >= 500 or not code else exc
+                else:
+                    yield message, None

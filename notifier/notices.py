@@ -1,0 +1,40 @@
+"""What the monitor tells the notifier about one event: plain data, already diffed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A run of text in an excerpt: equal, insert or delete."""
+
+    op: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    label: str
+    marks: list[Mark]
+
+
+@dataclass
+class Notice:
+    change_id: int
+    kind: str  # new, changed, removed, restored, finalized
+    source: str
+    title: str
+    url: str
+    text: str  # the document's text, for keyword matching; not sent
+    detected_at: str
+    related_url: str | None = None
+    related_title: str | None = None
+    added_chars: int = 0
+    removed_chars: int = 0
+    passages: list[Passage] = field(default_factory=list)
+    key_changes: list[tuple[str, str]] = field(default_factory=list)
+    status: str = "final"
+    comment_deadline: str | None = None
+    summary: str = ""  # the opening of a new document
+    facts: list[tuple[str, str]] = field(default_factory=list)  # (label, value): date, 文号, issuer

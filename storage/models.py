@@ -1,0 +1,181 @@
+"""The database schema. Times are naive UTC."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Document(Base):
+    """One watched URL. Its current version is what the last good fetch saw."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="final")
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("versions.id", use_alter=True, name="fk_documents_current_version")
+    )
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_fetched_at: Mapped[datetime | None]
+    last_changed_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Set while the page answers 404/410 or a "not found" page; cleared when content returns.
+    gone_since: Mapped[datetime | None]
+
+    source: Mapped[Source] = relationship()
+    current_version: Mapped[Version | None] = relationship(foreign_keys=[current_version_id], post_update=True)
+
+
+class Version(Base):
+    """A distinct cleaned content of a document, stored once per content hash."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("document_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    attachments: Mapped[list[Any]] = mapped_column(default=list)
+    # The page as fetched, zlib-compressed, so a better cleaner can re-process history.
+    raw_html: Mapped[bytes] = mapped_column(LargeBinary)
+    raw_encoding: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(foreign_keys=[document_id])
+
+    @staticmethod
+    def compress(raw: bytes) -> bytes:
+        return zlib.compress(raw, 6)
+
+    @property
+    def html(self) -> bytes:
+        return zlib.decompress(self.raw_html)
+
+
+class Run(Base):
+    """One crawl of one source."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    # running, ok, failed, timeout, crashed, interrupted
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    pages_fetched: Mapped[int] = mapped_column(default=0)
+    documents_found: Mapped[int] = mapped_column(default=0)
+    documents_new: Mapped[int] = mapped_column(default=0)
+    documents_changed: Mapped[int] = mapped_column(default=0)
+    documents_removed: Mapped[int] = mapped_column(default=0)
+    http_errors: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    changes_detected: Mapped[bool] = mapped_column(default=False)
+
+    source: Mapped[Source] = relationship()
+
+
+class Fetch(Base):
+    """Every request the crawler made, with what came of it."""
+
+    __tablename__ = "fetches"
+    __table_args__ = (Index("ix_fetches_document_time", "document_id", "fetched_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    url: Mapped[str] = mapped_column(String(2000))
+    kind: Mapped[str] = mapped_column(String(10))  # listing or document
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    http_status: Mapped[int | None]
+    # ok (content seen), gone (404/410/not-found page), failed (error or no document in the page)
+    outcome: Mapped[str] = mapped_column(String(20))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+    size: Mapped[int] = mapped_column(default=0)  # bytes received
+    documents_found: Mapped[int | None]  # listing pages: document links read off the page
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Change(Base):
+    """An event a watcher is told about: new, changed, removed, restored, finalized."""
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    old_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+    new_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+    # For finalized: the draft this document is the final version of.
+    related_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    added_chars: Mapped[int] = mapped_column(default=0)
+    removed_chars: Mapped[int] = mapped_column(default=0)
+
+    document: Mapped[Document] = relationship(foreign_keys=[document_id])
+    related_document: Mapped[Document | None] = relationship(foreign_keys=[related_document_id])
+    old_version: Mapped[Version | None] = relationship(foreign_keys=[old_version_id])
+    new_version: Mapped[Version | None] = relationship(foreign_keys=[new_version_id])
+
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    address: Mapped[str] = mapped_column(String(500))
+    sources: Mapped[list[Any]] = mapped_column(default=list)  # empty: every source
+    keywords: Mapped[list[Any]] = mapped_column(default=list)  # empty: every document
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxMessage(Base):
+    """A rendered message waiting to go out; written in the same transaction as its changes."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    recipient: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    change_ids: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # pending -> sending -> sent; back to pending (with a later next_attempt_at) on failure
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

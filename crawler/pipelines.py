@@ -21,8 +21,12 @@ from .cleaning import clean
 from .items import PageFetched
 from .source import Source
 
-_RUN_STATUS = {"finished": "ok", "shutdown": "interrupted", "closespider_timeout": "timeout",
-               "memusage_exceeded": "failed"}
+_RUN_STATUS = {
+    "finished": "ok",
+    "shutdown": "interrupted",
+    "closespider_timeout": "timeout",
+    "memusage_exceeded": "failed",
+}
 
 
 def _redirected_away(page: PageFetched, source: Source) -> bool:
@@ -47,8 +51,13 @@ def classify(page: PageFetched, source: Source) -> tuple[Outcome, Content | None
     if not doc.found:
         return "failed", None, f"no document in the page ({doc.no_document})"
     content = Content(
-        title=doc.title, text=doc.text, content_hash=doc.content_hash, status=doc.meta.status,
-        meta=doc.meta.as_dict(), attachments=[asdict(a) for a in doc.attachments], raw_html=page.body,
+        title=doc.title,
+        text=doc.text,
+        content_hash=doc.content_hash,
+        status=doc.meta.status,
+        meta=doc.meta.as_dict(),
+        attachments=[asdict(a) for a in doc.attachments],
+        raw_html=page.body,
         encoding=doc.encoding,
     )
     return "ok", content, None
@@ -68,12 +77,27 @@ class StorePipeline:
         spider = self.crawler.spider
         with self.db.session() as session:
             if item.kind == "listing":
-                record_listing(session, spider.run_id, item.url, http_status=item.status, error=item.error,
-                               documents_found=item.documents_found)
+                record_listing(
+                    session,
+                    spider.run_id,
+                    item.url,
+                    http_status=item.status,
+                    error=item.error,
+                    documents_found=item.documents_found,
+                )
                 return
             outcome, content, error = classify(item, spider.source)
-            record_document(session, spider.run_id, spider.source_id, item.url, outcome=outcome,
-                            http_status=item.status, content=content, error=error, size=len(item.body))
+            record_document(
+                session,
+                spider.run_id,
+                spider.source_id,
+                item.url,
+                outcome=outcome,
+                http_status=item.status,
+                content=content,
+                error=error,
+                size=len(item.body),
+            )
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         status = _RUN_STATUS.get(reason, "failed")

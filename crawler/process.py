@@ -30,6 +30,5 @@ def run_crawl(jobs: list[CrawlJob], politeness: Politeness, database_url: str, l
         settings.set("POLICYWATCH_DATABASE_URL", database_url, priority="cmdline")
         # The first crawler installs the reactor, as CrawlerProcess would for its own crawlers.
         crawler = Crawler(PolicySpider, settings, init_reactor=number == 0)
-        process.crawl(crawler, source=job.source, run_id=job.run_id, known_urls=job.known_urls,
-                      source_id=job.source_id)
+        process.crawl(crawler, source=job.source, run_id=job.run_id, known_urls=job.known_urls, source_id=job.source_id)
     process.start()

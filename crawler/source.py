@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from cssselect import GenericTranslator, SelectorError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .cleaning import Rules
 
 USER_AGENT = "policywatch/0.1 (government policy change monitor; +https://github.com/policywatch/policywatch)"
+
+
+def _check_selector(selector: str) -> None:
+    try:
+        GenericTranslator().css_to_xpath(selector)
+    except SelectorError as exc:
+        raise ValueError(f"not a CSS selector: {selector!r} ({exc})") from None
 
 
 class Politeness(BaseModel):
@@ -66,6 +74,20 @@ class Source(BaseModel):
             except re.error as exc:
                 raise ValueError(f"not a regular expression: {exc}") from None
         return pattern
+
+    @field_validator("content_selector", "title_selector")
+    @classmethod
+    def _selector(cls, selector: str | None) -> str | None:
+        if selector is not None:
+            _check_selector(selector)
+        return selector
+
+    @field_validator("drop_selectors")
+    @classmethod
+    def _selectors(cls, selectors: list[str]) -> list[str]:
+        for selector in selectors:
+            _check_selector(selector)
+        return selectors
 
     @property
     def hosts(self) -> set[str]:

@@ -38,8 +38,7 @@ def _decide(document: Document, last: Change | None) -> tuple[str, int | None] |
 
 def detect(session: Session, source_ids: list[int], run_by_source: dict[int, int] | None = None) -> list[Change]:
     """Create the events the sources' documents call for; returns them (flushed, with ids)."""
-    latest = (select(Change.document_id, func.max(Change.id).label("change_id"))
-              .group_by(Change.document_id).subquery())
+    latest = select(Change.document_id, func.max(Change.id).label("change_id")).group_by(Change.document_id).subquery()
     last_change = aliased(Change)
     rows = session.execute(
         select(Document, last_change)
@@ -56,8 +55,14 @@ def detect(session: Session, source_ids: list[int], run_by_source: dict[int, int
             continue
         kind, old_id = decision
         new_id = None if kind == "removed" else document.current_version_id
-        change = Change(document_id=document.id, kind=kind, old_version_id=old_id, new_version_id=new_id,
-                        run_id=(run_by_source or {}).get(document.source_id), detected_at=now)
+        change = Change(
+            document_id=document.id,
+            kind=kind,
+            old_version_id=old_id,
+            new_version_id=new_id,
+            run_id=(run_by_source or {}).get(document.source_id),
+            detected_at=now,
+        )
         _count_chars(session, change)
         session.add(change)
         changes.append(change)
@@ -82,9 +87,15 @@ def notice_for(session: Session, change: Change) -> Notice:
     old, new = change.old_version, change.new_version
     shown = new or old
     notice = Notice(
-        change_id=change.id, kind=change.kind, source=document.source.name, title=shown.title if shown else "",
-        url=document.url, text=shown.text if shown else "", detected_at=f"{change.detected_at:%Y-%m-%d %H:%M} UTC",
-        added_chars=change.added_chars, removed_chars=change.removed_chars,
+        change_id=change.id,
+        kind=change.kind,
+        source=document.source.name,
+        title=shown.title if shown else "",
+        url=document.url,
+        text=shown.text if shown else "",
+        detected_at=f"{change.detected_at:%Y-%m-%d %H:%M} UTC",
+        added_chars=change.added_chars,
+        removed_chars=change.removed_chars,
         status=(shown.meta or {}).get("status", "final") if shown else "final",
         comment_deadline=(shown.meta or {}).get("comment_deadline") if shown else None,
     )
@@ -98,8 +109,9 @@ def notice_for(session: Session, change: Change) -> Notice:
         notice.related_title = change.related_document.title
     if old is not None and new is not None:
         diff = diff_texts(old.text, new.text)
-        notice.passages = [Passage(e.label, [Mark(s.op, s.text) for s in e.segments])
-                           for e in excerpts(diff, limit=EXCERPTS_PER_EVENT)]
+        notice.passages = [
+            Passage(e.label, [Mark(s.op, s.text) for s in e.segments]) for e in excerpts(diff, limit=EXCERPTS_PER_EVENT)
+        ]
         notice.key_changes = [(k.old, k.new) for k in diff.key_changes]
     return notice
 

@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.cleaning import clean
-from storage import Change, Database
-from storage import queries
+from storage import Change, Database, queries
 
 from .config import ConfigError, Settings, load_settings
 from .diff import diff_texts
@@ -46,7 +45,7 @@ def _selected_sources(settings: Settings, names: list[str]):  # noqa: ANN202
 
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
-    from .crawl import crawl  # noqa: PLC0415 - imports Scrapy; other commands need not
+    from .crawl import crawl
 
     sources = _selected_sources(settings, args.names)
     if not sources:
@@ -86,7 +85,7 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
         data = change_to_dict(change)
         heading = f"{data['kind']}: {data['title']}\n{data['url']}\n"
         if args.html:
-            from .diff.render_html import render_page  # noqa: PLC0415
+            from .diff.render_html import render_page
 
             old_title = change.old_version.title if change.old_version else ""
             Path(args.html).write_text(render_page(diff, old_title, data["title"], data["url"]), encoding="utf-8")
@@ -143,7 +142,7 @@ def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from .demo import run_demo  # noqa: PLC0415
+    from .demo import run_demo
 
     return run_demo(Path(args.dir))
 

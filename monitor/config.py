@@ -73,7 +73,7 @@ def _sqlite_relative_to(url: str, base: Path) -> str:
     """A relative SQLite path in the config file means relative to that file, as seeds_dir does."""
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
-        return prefix + str((base / url[len(prefix):]).resolve())
+        return prefix + str((base / url[len(prefix) :]).resolve())
     return url
 
 

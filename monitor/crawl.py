@@ -38,8 +38,10 @@ class RunSummary:
     error: str | None
 
     def line(self) -> str:
-        text = (f"{self.source}: {self.status}, {self.pages} pages fetched, {self.new} new, {self.changed} changed, "
-                f"{self.removed} removed (run {self.run_id})")
+        text = (
+            f"{self.source}: {self.status}, {self.pages} pages fetched, {self.new} new, {self.changed} changed, "
+            f"{self.removed} removed (run {self.run_id})"
+        )
         return f"{text}: {self.error}" if self.error else text
 
 
@@ -50,8 +52,9 @@ def channels(settings: Settings) -> dict[str, Channel]:
 def _run_child(jobs: list[CrawlJob], settings: Settings, log_level: str, time_limit: float) -> str | None:
     """Crawl in a fresh process; returns the run status to force ("timeout", "crashed") if any."""
     context = multiprocessing.get_context("spawn")
-    child = context.Process(target=run_crawl, args=(jobs, settings.crawl, settings.database_url, log_level),
-                            name="policywatch-crawl")
+    child = context.Process(
+        target=run_crawl, args=(jobs, settings.crawl, settings.database_url, log_level), name="policywatch-crawl"
+    )
     child.start()
     child.join(time_limit)
     if child.is_alive():
@@ -68,8 +71,14 @@ def _run_child(jobs: list[CrawlJob], settings: Settings, log_level: str, time_li
     return None
 
 
-def crawl(settings: Settings, sources: list[Source], *, db: Database | None = None, log_level: str = "WARNING",
-          time_limit: float | None = None) -> tuple[list[RunSummary], DispatchReport]:
+def crawl(
+    settings: Settings,
+    sources: list[Source],
+    *,
+    db: Database | None = None,
+    log_level: str = "WARNING",
+    time_limit: float | None = None,
+) -> tuple[list[RunSummary], DispatchReport]:
     """Crawl the sources now (together, in one child process), then detect and notify."""
     db = db or Database(settings.database_url)
     with db.session() as session:
@@ -77,13 +86,16 @@ def crawl(settings: Settings, sources: list[Source], *, db: Database | None = No
         for source in sources:
             row = ensure_source(session, source.name, source.title)
             run = start_run(session, row)
-            jobs.append(CrawlJob(source=source, source_id=row.id, run_id=run.id, known_urls=known_urls(session, row.id)))
+            jobs.append(
+                CrawlJob(source=source, source_id=row.id, run_id=run.id, known_urls=known_urls(session, row.id))
+            )
     forced = _run_child(jobs, settings, log_level, time_limit or settings.crawl_time_limit)
     return finish(db, settings, [job.run_id for job in jobs], forced)
 
 
-def finish(db: Database, settings: Settings, run_ids: list[int],
-           forced: str | None = None) -> tuple[list[RunSummary], DispatchReport]:
+def finish(
+    db: Database, settings: Settings, run_ids: list[int], forced: str | None = None
+) -> tuple[list[RunSummary], DispatchReport]:
     """Close runs the child left open, detect changes, queue and send notifications."""
     with db.session() as session:
         runs = [session.get(Run, run_id) for run_id in run_ids]
@@ -94,8 +106,16 @@ def finish(db: Database, settings: Settings, run_ids: list[int],
                 run.error = reason or "the crawl took longer than its time limit"
         detect_and_enqueue(session, runs, settings.web.base_url)
         summaries = [
-            RunSummary(run.source.name, run.id, run.status, run.pages_fetched, run.documents_new,
-                       run.documents_changed, run.documents_removed, run.error)
+            RunSummary(
+                run.source.name,
+                run.id,
+                run.status,
+                run.pages_fetched,
+                run.documents_new,
+                run.documents_changed,
+                run.documents_removed,
+                run.error,
+            )
             for run in runs
         ]
     report = dispatch(db, channels(settings))

@@ -35,5 +35,7 @@ def change_line(change: Change) -> str:
     data = change_to_dict(change)
     counts = f"+{data['added_chars']}/-{data['removed_chars']}"
     related = f" (draft: {data['related_url']})" if data["related_url"] else ""
-    return (f"#{data['id']:<5} {change.detected_at:%Y-%m-%d %H:%M}  {data['kind']:<9} {data['source']:<12} "
-            f"{counts:<12} {data['title']}  {data['url']}{related}")
+    return (
+        f"#{data['id']:<5} {change.detected_at:%Y-%m-%d %H:%M}  {data['kind']:<9} {data['source']:<12} "
+        f"{counts:<12} {data['title']}  {data['url']}{related}"
+    )

@@ -12,8 +12,13 @@ from storage import OutboxMessage, Subscription
 
 from .notices import Notice
 
-KIND_LABELS = {"new": "新发布 new", "changed": "已修改 changed", "removed": "已删除 removed",
-               "restored": "已恢复 restored", "finalized": "正式稿 finalized"}
+KIND_LABELS = {
+    "new": "新发布 new",
+    "changed": "已修改 changed",
+    "removed": "已删除 removed",
+    "restored": "已恢复 restored",
+    "finalized": "正式稿 finalized",
+}
 _env = Environment(
     loader=PackageLoader("notifier", "templates"),
     autoescape=select_autoescape(["html"]),  # crawled text is hostile
@@ -42,8 +47,11 @@ def subject(notices: list[Notice]) -> str:
 def render(notices: list[Notice], base_url: str = "") -> tuple[str, str, str]:
     """(subject, plain text, HTML) of one digest."""
     context = {"notices": notices, "labels": KIND_LABELS, "base_url": base_url.rstrip("/")}
-    return (subject(notices), _env.get_template("digest.txt").render(context),
-            _env.get_template("digest.html").render(context))
+    return (
+        subject(notices),
+        _env.get_template("digest.txt").render(context),
+        _env.get_template("digest.html").render(context),
+    )
 
 
 def enqueue(session: Session, notices: list[Notice], base_url: str = "") -> list[OutboxMessage]:
@@ -56,8 +64,14 @@ def enqueue(session: Session, notices: list[Notice], base_url: str = "") -> list
         if not mine:
             continue
         title, text, html = render(mine, base_url)
-        message = OutboxMessage(channel=subscription.channel, recipient=subscription.address, subject=title,
-                                body_text=text, body_html=html, change_ids=[n.change_id for n in mine])
+        message = OutboxMessage(
+            channel=subscription.channel,
+            recipient=subscription.address,
+            subject=title,
+            body_text=text,
+            body_html=html,
+            change_ids=[n.change_id for n in mine],
+        )
         session.add(message)
         messages.append(message)
     session.flush()

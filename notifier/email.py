@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import formatdate
-from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,7 +26,7 @@ class SmtpSettings(BaseModel):
     timeout: float = Field(30.0, gt=0)
 
 
-class PermanentFailure(Exception):
+class PermanentDeliveryError(Exception):
     """The server refused the message itself; sending it again would fail again."""
 
 
@@ -52,8 +52,9 @@ class EmailChannel:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         if s.security == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout,
-                                                  context=ssl.create_default_context())
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                s.host, s.port, timeout=s.timeout, context=ssl.create_default_context()
+            )
         else:
             smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
             if s.security == "starttls":
@@ -74,6 +75,6 @@ class EmailChannel:
                     smtp.send_message(build_message(message, self.settings.from_addr))
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
                     code = getattr(exc, "smtp_code", 0) or 0
-                    yield message, PermanentFailure(str(exc)) if code >= 500 or not code else exc
+                    yield message, PermanentDeliveryError(str(exc)) if code >= 500 or not code else exc
                 else:
                     yield message, None

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 
 from storage import Database, OutboxMessage, utcnow
 
-from .email import PermanentFailure
+from .email import PermanentDeliveryError
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=15)
@@ -46,20 +46,25 @@ def _claim(db: Database, now) -> list[OutboxMessage]:  # noqa: ANN001
             .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM)
             .values(status="pending")
         )
-        ids = list(session.scalars(
-            select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.id)
-        ))
+        ids = list(
+            session.scalars(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+                .order_by(OutboxMessage.id)
+            )
+        )
         claimed = []
         for message_id in ids:
             result = session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
                 .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
             )
             if result.rowcount == 1:
                 claimed.append(message_id)
-        return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
-                                    .order_by(OutboxMessage.id)))
+        return list(
+            session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id))
+        )
 
 
 def _settle(db: Database, message_id: int, error: Exception | None, *, channel_down: bool = False) -> str:
@@ -68,7 +73,7 @@ def _settle(db: Database, message_id: int, error: Exception | None, *, channel_d
         message = session.get(OutboxMessage, message_id)
         if error is None:
             message.status, message.sent_at, message.last_error = "sent", utcnow(), None
-        elif not channel_down and (isinstance(error, PermanentFailure) or message.attempts >= MAX_ATTEMPTS):
+        elif not channel_down and (isinstance(error, PermanentDeliveryError) or message.attempts >= MAX_ATTEMPTS):
             message.status, message.last_error = "failed", str(error)[:1000]
         else:
             message.status, message.last_error = "pending", str(error)[:1000]

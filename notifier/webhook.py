@@ -8,7 +8,7 @@ import requests
 
 from storage import OutboxMessage
 
-from .email import PermanentFailure
+from .email import PermanentDeliveryError
 
 TIMEOUT_SECONDS = 15
 
@@ -30,6 +30,6 @@ class WebhookChannel:
             if 200 <= response.status_code < 300:
                 yield message, None
             elif 400 <= response.status_code < 500 and response.status_code != 429:
-                yield message, PermanentFailure(f"HTTP {response.status_code} from the webhook")
+                yield message, PermanentDeliveryError(f"HTTP {response.status_code} from the webhook")
             else:
                 yield message, RuntimeError(f"HTTP {response.status_code} from the webhook")

@@ -19,8 +19,12 @@ def list_changes(
     limit: int | None = None,
     newest_first: bool = False,
 ) -> list[Change]:
-    query = (select(Change).join(Document, Change.document_id == Document.id).join(Source)
-             .options(joinedload(Change.document).joinedload(Document.source), joinedload(Change.related_document)))
+    query = (
+        select(Change)
+        .join(Document, Change.document_id == Document.id)
+        .join(Source)
+        .options(joinedload(Change.document).joinedload(Document.source), joinedload(Change.related_document))
+    )
     if since is not None:
         query = query.where(Change.detected_at >= since)
     if source:

@@ -52,8 +52,15 @@ def record_listing(
 ) -> None:
     ok = http_status is not None and 200 <= http_status < 300 and error is None
     session.add(
-        Fetch(run_id=run_id, url=url, kind="listing", http_status=http_status, outcome="ok" if ok else "failed",
-              error=error, documents_found=documents_found)
+        Fetch(
+            run_id=run_id,
+            url=url,
+            kind="listing",
+            http_status=http_status,
+            outcome="ok" if ok else "failed",
+            error=error,
+            documents_found=documents_found,
+        )
     )
 
 
@@ -76,8 +83,13 @@ def _version(session: Session, document: Document, content: Content) -> Version:
     )
     if version is None:
         version = Version(
-            document_id=document.id, content_hash=content.content_hash, title=content.title, text=content.text,
-            meta=content.meta, attachments=content.attachments, raw_html=Version.compress(content.raw_html),
+            document_id=document.id,
+            content_hash=content.content_hash,
+            title=content.title,
+            text=content.text,
+            meta=content.meta,
+            attachments=content.attachments,
+            raw_html=Version.compress(content.raw_html),
             raw_encoding=content.encoding,
         )
         session.add(version)
@@ -100,8 +112,17 @@ def record_document(
     """Record one document fetch; only an ok fetch with content may move the current version."""
     now = utcnow()
     document = _document(session, source_id, url, create=outcome == "ok")
-    fetch = Fetch(run_id=run_id, url=url, kind="document", http_status=http_status, outcome=outcome, error=error,
-                  size=size, fetched_at=now, document_id=document.id if document else None)
+    fetch = Fetch(
+        run_id=run_id,
+        url=url,
+        kind="document",
+        http_status=http_status,
+        outcome=outcome,
+        error=error,
+        size=size,
+        fetched_at=now,
+        document_id=document.id if document else None,
+    )
     session.add(fetch)
     if document is None:
         return fetch

@@ -24,6 +24,7 @@ _SUPERSETS = {
     "ascii": "cp1252",
 }
 _SNIFF_BYTES = 4096
+_SINGLE_BYTE = {"cp1252", "iso8859-1", "ascii", "latin-1", "cp1251", "koi8-r", "iso8859-15"}
 
 
 def _normalise(name: str | None) -> str | None:
@@ -45,8 +46,12 @@ def decode_html(data: bytes, hint: str | None = None) -> tuple[str, str]:
     bom_text, bom_encoding = EncodingDetector.strip_byte_order_mark(data)
     if bom_encoding:
         return bom_text.decode(bom_encoding, errors="replace"), bom_encoding
-    candidates = ["utf-8", _normalise(hint), _normalise(_declared(data)), "gb18030"]
-    for encoding in dict.fromkeys(c for c in candidates if c):
+    declared = [c for c in (_normalise(hint), _normalise(_declared(data))) if c]
+    # A single-byte charset decodes any bytes, so it cannot be checked: try it only after the
+    # multi-byte ones (servers often send ISO-8859-1 by default for GBK pages).
+    multi_byte = [c for c in declared if c not in _SINGLE_BYTE]
+    candidates = ["utf-8", *multi_byte, "gb18030", *declared]
+    for encoding in dict.fromkeys(candidates):
         try:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError):

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from cssselect import SelectorError
 from lxml.html import HtmlElement
 
 from . import dom
@@ -58,7 +59,7 @@ def _is_furniture(block: TextBlock) -> bool:
 def _select(root: HtmlElement, selector: str) -> list[HtmlElement]:
     try:
         return root.cssselect(selector)
-    except Exception:
+    except SelectorError:  # clean() is public: a bad selector finds nothing rather than raising
         return []
 
 

@@ -23,6 +23,7 @@ DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,14}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*[号號]"
 )
 _SEP = r"\s*[:：]\s*"
+_MEANINGFUL = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")  # not a placeholder such as "—" or "/"
 # In a metadata table the label and its value are neighbouring cells: a tab, no colon.
 _FIELD_SEP = r"(?:\s*[:：]\s*|\t\s*)"
 
@@ -73,7 +74,8 @@ _ANY_LABEL = (
     + _SEP
 )
 _FIELD_PATTERNS = {
-    name: re.compile(rf"(?<![\u4e00-\u9fff]){label}{_FIELD_SEP}(.*?)(?=\t|{_ANY_LABEL}|\n|$)") for name, label in _FIELDS.items()
+    name: re.compile(rf"(?<![\u4e00-\u9fff]){label}{_FIELD_SEP}(.*?)(?=\t|{_ANY_LABEL}|\n|$)")
+    for name, label in _FIELDS.items()
 }
 # A date in the page header ("今天是2026年11月23日 星期一") is the visit's date, not the document's.
 _TODAY = re.compile(r"今天|今日|当前时间|现在是|星期|週|周[一二三四五六日天]")
@@ -118,7 +120,7 @@ def labelled_fields(text: str) -> dict[str, str]:
     for name, pattern in _FIELD_PATTERNS.items():
         for match in pattern.finditer(text):
             value = match.group(1).strip(" \t|｜")
-            if value and not (
+            if _MEANINGFUL.search(value) and not (
                 name == "publish_date" and _TODAY.search(text[max(0, match.start() - 6) : match.start()])
             ):
                 found[name] = value

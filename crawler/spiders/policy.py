@@ -26,9 +26,7 @@ def _charset(response: Response) -> str | None:
 class PolicySpider(Spider):
     name = "policy"
 
-    def __init__(
-        self, source: Source, run_id: int, source_id: int, known_urls: list[str] = (), **kwargs: Any
-    ) -> None:
+    def __init__(self, source: Source, run_id: int, source_id: int, known_urls: list[str] = (), **kwargs: Any) -> None:
         super().__init__(name=f"policy:{source.name}", **kwargs)
         self.source = source
         self.run_id = run_id
@@ -44,21 +42,42 @@ class PolicySpider(Spider):
                 yield request
 
     def _listing_request(self, url: str, page: int) -> Request:
-        return Request(url, callback=self.parse_listing, errback=self.failed, cb_kwargs={"page": page},
-                       meta={"kind": "listing", "page_url": url}, priority=10)
+        return Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.failed,
+            cb_kwargs={"page": page},
+            meta={"kind": "listing", "page_url": url},
+            priority=10,
+        )
 
     def _document_request(self, url: str) -> Request | None:
         if url in self.requested or len(self.requested) >= self.source.max_documents:
             return None
         self.requested.add(url)
-        return Request(url, callback=self.parse_document, errback=self.failed,
-                       meta={"kind": "document", "page_url": url, "handle_httpstatus_list": _GONE_STATUSES})
+        return Request(
+            url,
+            callback=self.parse_document,
+            errback=self.failed,
+            meta={"kind": "document", "page_url": url, "handle_httpstatus_list": _GONE_STATUSES},
+        )
 
     def parse_listing(self, response: Response, page: int) -> Iterator[PageFetched | Request]:
-        listing = read_listing(response.body, response.url, self.source.hosts, encoding=_charset(response),
-                               document_pattern=self.source.document_pattern)
-        yield PageFetched(url=response.meta["page_url"], kind="listing", status=response.status,
-                          final_url=response.url, documents_found=len(listing.documents), body=b"")
+        listing = read_listing(
+            response.body,
+            response.url,
+            self.source.hosts,
+            encoding=_charset(response),
+            document_pattern=self.source.document_pattern,
+        )
+        yield PageFetched(
+            url=response.meta["page_url"],
+            kind="listing",
+            status=response.status,
+            final_url=response.url,
+            documents_found=len(listing.documents),
+            body=b"",
+        )
         for url in listing.documents:
             if request := self._document_request(url):
                 yield request
@@ -67,12 +86,21 @@ class PolicySpider(Spider):
                 yield self._listing_request(url, page + 1)
 
     def parse_document(self, response: Response) -> Iterator[PageFetched]:
-        yield PageFetched(url=response.meta["page_url"], kind="document", status=response.status,
-                          body=response.body, encoding=_charset(response), final_url=response.url)
+        yield PageFetched(
+            url=response.meta["page_url"],
+            kind="document",
+            status=response.status,
+            body=response.body,
+            encoding=_charset(response),
+            final_url=response.url,
+        )
 
     def failed(self, failure: Failure) -> Iterator[PageFetched]:
         request = failure.request
         response = getattr(failure.value, "response", None)
-        yield PageFetched(url=request.meta.get("page_url", request.url), kind=request.meta.get("kind", "document"),
-                          status=response.status if response is not None else None,
-                          error=failure.getErrorMessage()[:500] or failure.type.__name__)
+        yield PageFetched(
+            url=request.meta.get("page_url", request.url),
+            kind=request.meta.get("kind", "document"),
+            status=response.status if response is not None else None,
+            error=failure.getErrorMessage()[:500] or failure.type.__name__,
+        )

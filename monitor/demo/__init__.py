@@ -11,8 +11,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from storage import Change, Database
-from storage import queries
+from storage import Change, Database, queries
 
 from ..config import Settings, load_settings
 from ..diff import diff_texts
@@ -27,8 +26,16 @@ KEYWORD_WATCHER = "kaifaqu@example.org"
 # (path key, old text, new text): two quiet edits of the kind that matter to readers.
 EDITS = [
     ("wansheng", "创建市级高新区各项指标任务总体完成率达80%以上", "创建市级高新区各项指标任务总体完成率达85%以上"),
-    ("wansheng", "——到2023年底,以企业为主体的技术创新体系基本建成", "——到2024年6月底,以企业为主体的技术创新体系基本建成"),
-    ("yunnan", "對高新區內新認定的國家重點實驗室給予1000萬元一次性補助", "對高新區內新認定的國家重點實驗室給予1500萬元一次性補助"),
+    (
+        "wansheng",
+        "——到2023年底,以企业为主体的技术创新体系基本建成",
+        "——到2024年6月底,以企业为主体的技术创新体系基本建成",
+    ),
+    (
+        "yunnan",
+        "對高新區內新認定的國家重點實驗室給予1000萬元一次性補助",
+        "對高新區內新認定的國家重點實驗室給予1500萬元一次性補助",
+    ),
 ]
 
 
@@ -53,7 +60,7 @@ def _config(folder: Path, site: DemoSite, sink: MailSink) -> Path:
 
 
 def _crawl(settings: Settings, db: Database, label: str) -> None:
-    from ..crawl import crawl  # noqa: PLC0415 - imports Scrapy
+    from ..crawl import crawl
 
     print(f"\n== {label}")
     summaries, report = crawl(settings, settings.sources(), db=db)
@@ -90,8 +97,10 @@ def run_demo(folder: Path) -> int:
             site.edit(paths[key], old, new)
         final_path = site.publish("zfxxgk", "nx-final", "/zfxxgk/zcwj/202106/t20210630_2468.html")
         site.remove(paths["alxa"])
-        print("\nthe site changes: two documents edited, the final text of the Ningxia draft published at "
-              f"{final_path}, one page removed; counters, sidebars and timestamps changed on every request")
+        print(
+            "\nthe site changes: two documents edited, the final text of the Ningxia draft published at "
+            f"{final_path}, one page removed; counters, sidebars and timestamps changed on every request"
+        )
         _crawl(settings, db, "second crawl")
 
         with db.session() as session:
@@ -114,6 +123,7 @@ def _show_diff(change: Change, folder: Path) -> None:
     print(f"\n== policywatch diff {change.id}: {change.new_version.title}")
     print(render_terminal(diff, color=sys.stdout.isatty()))
     page = folder / f"diff-{change.id}.html"
-    page.write_text(render_page(diff, change.old_version.title, change.new_version.title, change.document.url),
-                    encoding="utf-8")
+    page.write_text(
+        render_page(diff, change.old_version.title, change.new_version.title, change.document.url), encoding="utf-8"
+    )
     print(f"the same diff as a web page: {page}")

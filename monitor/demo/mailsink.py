@@ -53,5 +53,4 @@ class MailSink:
         self.stop()
 
     def messages(self) -> list[EmailMessage]:
-        return [message_from_bytes(p.read_bytes(), policy=policy.default)
-                for p in sorted(self.folder.glob("*.eml"))]
+        return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(self.folder.glob("*.eml"))]

@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .samples import Sample, load_sample
 
 Style = Literal["trs", "portal", "xxgk"]
-PageState = Literal["live", "gone", "soft404"]
+PageState = Literal["live", "gone", "soft404", "broken"]
 
 NEWS_POOL = [
     "全区科技创新大会召开 部署新一轮创新驱动发展任务",
@@ -59,6 +59,8 @@ class Page:
     sample: Sample
     state: PageState = "live"
     views: int = field(default_factory=lambda: random.randint(50, 900))
+    broken: tuple[int, bytes] = (500, b"")
+    on_listing: bool = True
 
 
 DEFAULT_SECTIONS = [
@@ -115,8 +117,21 @@ class DemoSite:
         """Take a page down: a 404, or (soft) a 'page not found' page served with 200."""
         self.pages[path].state = "soft404" if soft else "gone"
 
+    def break_page(self, path: str, status: int = 500, body: bytes = b"") -> None:
+        """Serve a server error, or garbage with a 200, until restore()."""
+        self.pages[path].state, self.pages[path].broken = "broken", (status, body)
+
+    def unlist(self, path: str) -> None:
+        """Drop a page from its listing while still serving it (sites do this when archiving)."""
+        self.pages[path].on_listing = False
+
+    def restore(self, path: str) -> None:
+        self.pages[path].state = "live"
+
     def listed(self, section: str) -> list[Page]:
-        pages = [p for p in self.pages.values() if p.section == section and p.state == "live"]
+        pages = [
+            p for p in self.pages.values() if p.section == section and p.on_listing and p.state in ("live", "broken")
+        ]
         return sorted(pages, key=lambda p: (p.sample.publish_date, p.path), reverse=True)
 
     # -- serving --------------------------------------------------------------------------------
@@ -150,6 +165,8 @@ class DemoSite:
             if page is None or page.state == "gone":
                 section = page.section if page else next(iter(self.sections))
                 return self._page(self.sections[section], "missing", None, status=404)
+            if page.state == "broken":
+                return page.broken[0], "text/html", page.broken[1]
             page.views += random.randint(1, 9)
             kind = "missing" if page.state == "soft404" else "document"
             return self._page(self.sections[page.section], kind, page)
@@ -159,16 +176,25 @@ class DemoSite:
         count = max(1, -(-len(pages) // section.page_size))
         if number >= count:
             return self._page(section, "missing", None, status=404)
-        chunk = pages[number * section.page_size:(number + 1) * section.page_size]
+        chunk = pages[number * section.page_size : (number + 1) * section.page_size]
         return self._page(section, "listing", None, items=chunk, page_number=number, page_count=count)
 
-    def _page(self, section: Section, kind: str, page: Page | None, status: int = 200, **extra) -> tuple[int, str, bytes]:
+    def _page(
+        self, section: Section, kind: str, page: Page | None, status: int = 200, **extra: object
+    ) -> tuple[int, str, bytes]:
         now = datetime.now()
         html = self._env.get_template(f"{section.style}.html").render(
-            kind=kind, section=section, page=page, doc=page.sample if page else None, now=now,
+            kind=kind,
+            section=section,
+            page=page,
+            doc=page.sample if page else None,
+            now=now,
             today=f"{now:%Y年%m月%d日} 星期{_WEEKDAYS[now.weekday()]}",
-            sidebar=random.sample(NEWS_POOL, 5), hot_words=random.sample(HOT_WORDS, 5),
-            other_sections=list(self.sections.values()), charset=section.charset, **extra,
+            sidebar=random.sample(NEWS_POOL, 5),
+            hot_words=random.sample(HOT_WORDS, 5),
+            other_sections=list(self.sections.values()),
+            charset=section.charset,
+            **extra,
         )
         # Like many real sites, the GBK section declares its charset only in a <meta> tag (as gb2312).
         content_type = "text/html; charset=utf-8" if section.charset == "utf-8" else "text/html"
@@ -178,7 +204,7 @@ class DemoSite:
 def _listing_number(path: str, prefix: str) -> int | None:
     if path in (prefix, prefix + "index.html"):
         return 0
-    name = path[len(prefix):] if path.startswith(prefix) else ""
+    name = path[len(prefix) :] if path.startswith(prefix) else ""
     if name.startswith("index_") and name.endswith(".html") and name[6:-5].isdigit():
         return int(name[6:-5])
     return None
@@ -186,7 +212,7 @@ def _listing_number(path: str, prefix: str) -> int | None:
 
 def _handler(site: DemoSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             status, content_type, body = site.render(self.path.split("?", 1)[0])
             self.send_response(status)
             self.send_header("Content-Type", content_type)

@@ -74,7 +74,7 @@ def paragraphs(text: str) -> list[str]:
 
 def _bigrams(text: str) -> set[str]:
     squashed = "".join(text.split())
-    return {squashed[i:i + 2] for i in range(len(squashed) - 1)} or {squashed}
+    return {squashed[i : i + 2] for i in range(len(squashed) - 1)} or {squashed}
 
 
 def similarity(a: str, b: str) -> float:
@@ -117,7 +117,9 @@ def _line_diff(old: list[str], new: list[str]) -> list[tuple[int, list[int], lis
     return runs
 
 
-def _align(old_ids: list[int], new_ids: list[int], old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:
+def _align(
+    old_ids: list[int], new_ids: list[int], old: list[str], new: list[str]
+) -> list[tuple[int | None, int | None]]:
     """Monotone pairing of a changed run maximising total similarity; unpaired sides are None."""
     n, m = len(old_ids), len(new_ids)
     if n == 0 or m == 0:
@@ -215,8 +217,10 @@ def diff_texts(old_text: str, new_text: str) -> DocumentDiff:
     for op, old_ids, new_ids in _line_diff(old, new):
         if op == 0:
             flush()
-            ops.extend(ParagraphOp("equal", a, b, old[a], new[b], [Segment("equal", new[b])])
-                       for a, b in zip(old_ids, new_ids, strict=True))
+            ops.extend(
+                ParagraphOp("equal", a, b, old[a], new[b], [Segment("equal", new[b])])
+                for a, b in zip(old_ids, new_ids, strict=True)
+            )
         else:
             pending_old.extend(old_ids)
             pending_new.extend(new_ids)

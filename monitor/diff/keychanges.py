@@ -78,6 +78,6 @@ def key_changes(ops: list[ParagraphOp]) -> list[KeyChange]:
             for o, n in zip(olds, news, strict=False):
                 old, new = o.group().strip(), n.group().strip()
                 if old != new and (old, new) not in found:
-                    context = op.new[max(0, n.start() - _CONTEXT_CHARS):n.start()].strip()
+                    context = op.new[max(0, n.start() - _CONTEXT_CHARS) : n.start()].strip()
                     found[(old, new)] = KeyChange(old, new, context)
     return list(found.values())

@@ -23,8 +23,10 @@ def mark(segments: list[Segment], color: bool) -> str:
 def render_terminal(diff: DocumentDiff, *, color: bool = False, context: int = 60) -> str:
     lines = []
     s = diff.stats
-    summary = (f"+{s.added_chars} / -{s.removed_chars} characters; paragraphs: {s.paragraphs_added} added, "
-               f"{s.paragraphs_removed} removed, {s.paragraphs_modified} modified, {s.paragraphs_moved} moved")
+    summary = (
+        f"+{s.added_chars} / -{s.removed_chars} characters; paragraphs: {s.paragraphs_added} added, "
+        f"{s.paragraphs_removed} removed, {s.paragraphs_modified} modified, {s.paragraphs_moved} moved"
+    )
     lines.append(f"{_DIM}{summary}{_RESET}" if color else summary)
     if diff.key_changes:
         title = "Key changes:"

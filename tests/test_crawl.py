@@ -1,0 +1,161 @@
+"""Crawls of a real local site (the demo site's three templates) into a real SQLite file."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from monitor.demo.samples import Sample, load_sample
+from storage import Document, Fetch, Version
+
+
+def _count(workspace, model) -> int:
+    with workspace.db.session() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def _document(workspace, url: str) -> Document:
+    with workspace.db.session() as session:
+        return session.scalar(select(Document).where(Document.url == url))
+
+
+def test_first_crawl_finds_every_document_as_new(workspace, site):
+    paths = [
+        site.publish("nx-kjt", "nx-kjt-draft"),
+        site.publish("kjfw", "wansheng-plan"),
+        site.publish("zfxxgk", "yunnan-opinion"),
+    ]
+
+    summaries, _ = workspace.crawl()
+
+    assert {s.source: s.status for s in summaries} == {"kjfw": "ok", "nx-kjt": "ok", "zfxxgk": "ok"}
+    changes = workspace.changes()
+    assert sorted(c["url"] for c in changes) == sorted(site.url(p) for p in paths)
+    assert {c["kind"] for c in changes} == {"new"}
+    titles = {c["title"] for c in changes}
+    # The GBK section declares gb2312 in a meta tag only; its Chinese title must come through intact.
+    assert "关于征求《关于推动高新技术产业开发区高质量发展的实施意见(征求意见稿)》意见的通知" in titles
+    assert "快遞大陸省人民政府關於促進高新技術產業開發區高質量發展的實施意見" in titles
+
+
+def test_chrome_changes_alone_give_no_event_and_no_version(workspace, site):
+    for section, sample in [("nx-kjt", "nx-kjt-draft"), ("kjfw", "alxa-opinion"), ("zfxxgk", "yunnan-opinion")]:
+        site.publish(section, sample)
+    workspace.crawl()
+    versions, fetches = _count(workspace, Version), _count(workspace, Fetch)
+
+    summaries, _ = workspace.crawl()  # every page now has new counters, sidebars and timestamps
+
+    assert [s.status for s in summaries] == ["ok", "ok", "ok"]
+    assert len(workspace.changes()) == 3
+    assert _count(workspace, Version) == versions
+    assert _count(workspace, Fetch) > fetches  # the fetches themselves are recorded
+
+
+def test_an_edit_is_a_changed_event_with_its_diff(workspace, site):
+    path = site.publish("kjfw", "wansheng-plan")
+    workspace.crawl()
+    site.edit(path, "总体完成率达80%以上", "总体完成率达85%以上")
+
+    workspace.crawl()
+
+    changed = workspace.changes("--kind", "changed")
+    assert len(changed) == 1
+    assert changed[0]["url"] == site.url(path)
+    assert changed[0]["old_version"] != changed[0]["new_version"]
+    assert changed[0]["added_chars"] >= 1 and changed[0]["removed_chars"] >= 1
+    out = workspace.cli("diff", str(changed[0]["id"])).stdout
+    assert "80%" in out and "85%" in out
+    assert "[-" in out and "{+" in out
+
+
+def test_a_404_is_removed_and_keeps_the_last_content(workspace, site):
+    path = site.publish("kjfw", "alxa-opinion")
+    workspace.crawl()
+    before = _document(workspace, site.url(path))
+    site.remove(path)
+
+    workspace.crawl()
+    workspace.crawl()  # still gone: no second event
+
+    removed = workspace.changes("--kind", "removed")
+    assert [c["url"] for c in removed] == [site.url(path)]
+    assert removed[0]["new_version"] is None and removed[0]["old_version"] == before.current_version_id
+    after = _document(workspace, site.url(path))
+    assert after.current_version_id == before.current_version_id
+    assert after.gone_since is not None
+    with workspace.db.session() as session:
+        statuses = session.scalars(select(Fetch.http_status).where(Fetch.url == site.url(path))).all()
+    assert 404 in statuses
+
+
+def test_a_soft_404_is_removed_and_never_a_version(workspace, site):
+    path = site.publish("nx-kjt", "dabancheng-draft")
+    workspace.crawl()
+    versions = _count(workspace, Version)
+    site.remove(path, soft=True)  # served with 200, in the site's chrome, saying the page is gone
+
+    workspace.crawl()
+
+    assert [c["url"] for c in workspace.changes("--kind", "removed")] == [site.url(path)]
+    assert _count(workspace, Version) == versions
+
+
+def test_a_page_that_comes_back_is_restored(workspace, site):
+    path = site.publish("zfxxgk", "yunnan-opinion")
+    workspace.crawl()
+    site.remove(path)
+    workspace.crawl()
+    site.restore(path)
+
+    workspace.crawl()
+
+    assert [c["kind"] for c in workspace.changes()] == ["new", "removed", "restored"]
+
+
+def test_server_errors_and_garbage_are_failed_fetches_not_versions(workspace, site):
+    broken = site.publish("kjfw", "wansheng-plan")
+    garbage = site.publish("kjfw", "alxa-opinion")
+    workspace.crawl()
+    versions = _count(workspace, Version)
+    site.break_page(broken, 500)
+    site.break_page(garbage, 200, bytes(range(256)) * 40)
+
+    summaries, _ = workspace.crawl()
+
+    assert summaries[0].status == "ok"  # the listing still works: the run itself is fine
+    assert len(workspace.changes()) == 2  # only the two "new" events of the first crawl
+    assert _count(workspace, Version) == versions
+    with workspace.db.session() as session:
+        failed = session.execute(
+            select(Fetch.url, Fetch.http_status, Fetch.error).where(Fetch.outcome == "failed")
+        ).all()
+    assert {row.url for row in failed} == {site.url(broken), site.url(garbage)}
+    assert all(row.error for row in failed)
+
+
+def test_known_documents_are_fetched_even_when_no_listing_links_them(workspace, site):
+    path = site.publish("kjfw", "wansheng-plan")
+    workspace.crawl()
+    site.unlist(path)
+    site.edit(path, "成功申报市级高新区", "成功申报国家级高新区")
+
+    workspace.crawl()
+
+    assert [c["kind"] for c in workspace.changes()] == ["new", "changed"]
+
+
+def test_listing_pagination_is_followed(workspace, site):
+    site.sections["kjfw"].page_size = 2
+    base = load_sample("wansheng-plan")
+    for n in range(5):
+        doc = Sample(
+            name=f"doc{n}",
+            title=f"关于第{n}批科技项目的通知",
+            paragraphs=[f"第{n}批项目名单已经确定，现予公布。", *base.paragraphs[:3]],
+            publish_date=f"2022-0{n + 1}-01",
+        )
+        site.publish("kjfw", doc)
+
+    workspace.crawl("kjfw")
+
+    assert len(workspace.changes()) == 5

@@ -1,0 +1,62 @@
+"""Reading listing pages: the document list, not the menus and sidebars; the next page."""
+
+from __future__ import annotations
+
+from crawler.links import read_listing
+from monitor.demo.samples import load_sample
+from monitor.demo.site import DemoSite
+
+HOSTS = {"127.0.0.1"}
+
+
+def test_each_template_yields_exactly_its_documents():
+    site = DemoSite()
+    published = {
+        section: [site.publish(section, load_sample(n)) for n in ("nx-kjt-draft", "wansheng-plan")]
+        for section in site.sections
+    }
+    for section, paths in published.items():
+        url = site.listing_url(section)
+        for _ in range(3):  # the sidebar rotates on every request
+            listing = read_listing(site.render(site.sections[section].prefix + "index.html")[2], url, HOSTS)
+            assert sorted(listing.documents) == sorted(site.url(p) for p in paths), section
+
+
+def test_pagination_by_next_link_numbered_pages_and_trs_script():
+    base = "http://gov.example.cn/zwgk/tzgg/index.html"
+    by_link = read_listing(
+        "<ul><li><a href='a.html'>关于某某事项的通知</a></li></ul><a href='index_1.html'>下一页</a>".encode(),
+        base,
+        {"gov.example.cn"},
+    )
+    assert by_link.next_pages == ["http://gov.example.cn/zwgk/tzgg/index_1.html"]
+    by_script = read_listing(
+        b'<ul><li><a href=\'a.html\'>x</a></li></ul><script>createPageHTML(7, 2, "index", "shtml");</script>',
+        "http://gov.example.cn/zwgk/tzgg/index_2.shtml",
+        {"gov.example.cn"},
+    )
+    assert by_script.next_pages == ["http://gov.example.cn/zwgk/tzgg/index_3.shtml"]
+    by_number = read_listing(
+        b"<a href='index_1.html'>2</a><a href='index_2.html'>3</a><a href='index_5.html'>6</a>",
+        base,
+        {"gov.example.cn"},
+    )
+    assert by_number.next_pages == ["http://gov.example.cn/zwgk/tzgg/index_1.html"]
+
+
+def test_pattern_override_and_other_hosts():
+    page = (
+        "<div class='list'><a href='/art/2024/1.html'>关于开展专项检查工作的通知</a>"
+        "<a href='/art/2024/2.html'>关于公布检查结果的公告内容</a>"
+        "<a href='http://other.example.com/art/3.html'>其他网站的一篇很长的文章标题</a></div>"
+        "<div class='links'><a href='/special/x.html'>专题专栏：优化营商环境</a></div>"
+    ).encode()
+    listing = read_listing(page, "http://gov.example.cn/list/", {"gov.example.cn"}, document_pattern=r"/art/\d{4}/")
+    assert listing.documents == ["http://gov.example.cn/art/2024/1.html", "http://gov.example.cn/art/2024/2.html"]
+    automatic = read_listing(page, "http://gov.example.cn/list/", {"gov.example.cn"})
+    assert "http://other.example.com/art/3.html" not in automatic.documents
+
+
+def test_broken_html_gives_an_empty_listing_not_an_error():
+    assert read_listing(b"", "http://gov.example.cn/", {"gov.example.cn"}).documents == []
+    assert read_listing(b"\x00\xff<<<a href=", "http://gov.example.cn/", {"gov.example.cn"}).documents == []

@@ -13,12 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from lxml.html import HtmlElement
-
 from .cleaning import dom
 from .cleaning.blocks import normalise_space
 from .cleaning.content import is_chrome_named
 from .cleaning.decode import decode_html
+from .cleaning.dom import Element, text_of
 from .cleaning.meta import DATE
 
 _NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后页|下一頁|next|next\s*page|>|›|»|>>)\s*$", re.IGNORECASE)
@@ -38,7 +37,7 @@ class Listing:
     next_pages: list[str] = field(default_factory=list)
 
 
-def _path_key(anchor: HtmlElement) -> str:
+def _path_key(anchor: Element) -> str:
     """The anchor's place in the page: tag, class and id of its nearest ancestors."""
     parts = []
     for el in [anchor, *anchor.iterancestors()][:_PATH_DEPTH]:
@@ -46,11 +45,11 @@ def _path_key(anchor: HtmlElement) -> str:
     return ">".join(reversed(parts))
 
 
-def _item_text(anchor: HtmlElement) -> str:
+def _item_text(anchor: Element) -> str:
     """The text of the list item around the anchor, where a date usually sits."""
     for el in anchor.iterancestors():
         if el.tag in ("li", "tr", "dd", "dl", "p", "div"):
-            return el.text_content()[:300]
+            return text_of(el)[:300]
     return ""
 
 
@@ -59,7 +58,7 @@ def _same_site(url: str, hosts: set[str]) -> bool:
     return any(host == h or host.endswith("." + h) for h in hosts)
 
 
-def _candidates(root: HtmlElement, base: str, hosts: set[str]) -> list[tuple[HtmlElement, str, str]]:
+def _candidates(root: Element, base: str, hosts: set[str]) -> list[tuple[Element, str, str]]:
     found = []
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
@@ -68,18 +67,18 @@ def _candidates(root: HtmlElement, base: str, hosts: set[str]) -> list[tuple[Htm
         url = urldefrag(urljoin(base, href)).url
         if urlsplit(url).scheme not in ("http", "https") or not _same_site(url, hosts) or _FILE.search(url):
             continue
-        text = normalise_space(anchor.text_content() or anchor.get("title") or "")
+        text = normalise_space(text_of(anchor) or anchor.get("title") or "")
         found.append((anchor, url, text))
     return found
 
 
-def _document_links(candidates: list[tuple[HtmlElement, str, str]], page_url: str) -> list[str]:
-    groups: dict[str, list[tuple[HtmlElement, str, str]]] = defaultdict(list)
+def _document_links(candidates: list[tuple[Element, str, str]], page_url: str) -> list[str]:
+    groups: dict[str, list[tuple[Element, str, str]]] = defaultdict(list)
     for anchor, url, text in candidates:
         if len(text.replace(" ", "")) >= _MIN_TITLE_CHARS and url != page_url:
             groups[_path_key(anchor)].append((anchor, url, text))
 
-    def score(members: list[tuple[HtmlElement, str, str]]) -> float:
+    def score(members: list[tuple[Element, str, str]]) -> float:
         total = 0.0
         for anchor, _url, text in members:
             weight = min(len(text), 60) * (2.0 if DATE.search(_item_text(anchor)) else 1.0)
@@ -94,7 +93,7 @@ def _document_links(candidates: list[tuple[HtmlElement, str, str]], page_url: st
     return list(dict.fromkeys(url for _a, url, _t in best))
 
 
-def _next_pages(text: str, page_url: str, candidates: list[tuple[HtmlElement, str, str]]) -> list[str]:
+def _next_pages(text: str, page_url: str, candidates: list[tuple[Element, str, str]]) -> list[str]:
     pages = [url for _a, url, label in candidates if _NEXT_TEXT.match(label) and url != page_url]
     pager = _PAGER_SCRIPT.search(text)
     if pager:

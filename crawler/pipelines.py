@@ -2,7 +2,8 @@
 
 Every page becomes a Fetch row. Only a page that cleans into a document becomes (or confirms) a
 version; a 404/410, a "page not found" page or a redirect to the site's front page marks the
-document gone; anything else is a failed fetch and leaves the document as it was.
+document gone; anything else is a failed fetch and leaves the document as it was. The cleaning
+and the writes happen in the crawl's store worker (store_worker.py), off the reactor thread.
 """
 
 from __future__ import annotations
@@ -14,19 +15,16 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 
-from storage import Database
-from storage.recording import Content, Outcome, finish_run, record_document, record_listing
+from storage.recording import Content, Outcome
 
 from .cleaning import clean
 from .items import PageFetched
 from .source import Source
+from .store_worker import Job, StoreWorker
 
-_RUN_STATUS = {
-    "finished": "ok",
-    "shutdown": "interrupted",
-    "closespider_timeout": "timeout",
-    "memusage_exceeded": "failed",
-}
+_RUN_STATUS = {"finished": "ok", "shutdown": "interrupted", "closespider_timeout": "timeout",
+               "memusage_exceeded": "failed"}
+_WORKERS: dict[str, StoreWorker] = {}
 
 
 def _redirected_away(page: PageFetched, source: Source) -> bool:
@@ -51,56 +49,41 @@ def classify(page: PageFetched, source: Source) -> tuple[Outcome, Content | None
     if not doc.found:
         return "failed", None, f"no document in the page ({doc.no_document})"
     content = Content(
-        title=doc.title,
-        text=doc.text,
-        content_hash=doc.content_hash,
-        status=doc.meta.status,
-        meta=doc.meta.as_dict(),
-        attachments=[asdict(a) for a in doc.attachments],
-        raw_html=page.body,
+        title=doc.title, text=doc.text, content_hash=doc.content_hash, status=doc.meta.status,
+        meta=doc.meta.as_dict(), attachments=[asdict(a) for a in doc.attachments], raw_html=page.body,
         encoding=doc.encoding,
     )
     return "ok", content, None
 
 
 class StorePipeline:
+    """Hands each fetched page to the crawl process's store worker."""
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.db = Database(crawler.settings["POLICYWATCH_DATABASE_URL"], upgrade=False)
+        self.url = crawler.settings["POLICYWATCH_DATABASE_URL"]
+        if self.url not in _WORKERS:
+            _WORKERS[self.url] = StoreWorker(self.url)
+        self.worker = _WORKERS[self.url]
+        self.worker.users += 1
+        self.job: Job | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler)
 
-    def process_item(self, item: PageFetched) -> None:
+    def open_spider(self) -> None:
         spider = self.crawler.spider
-        with self.db.session() as session:
-            if item.kind == "listing":
-                record_listing(
-                    session,
-                    spider.run_id,
-                    item.url,
-                    http_status=item.status,
-                    error=item.error,
-                    documents_found=item.documents_found,
-                )
-                return
-            outcome, content, error = classify(item, spider.source)
-            record_document(
-                session,
-                spider.run_id,
-                spider.source_id,
-                item.url,
-                outcome=outcome,
-                http_status=item.status,
-                content=content,
-                error=error,
-                size=len(item.body),
-            )
+        self.job = Job(run_id=spider.run_id, source_id=spider.source_id, source=spider.source)
+
+    def process_item(self, item: PageFetched) -> None:
+        self.worker.submit(self.job, item)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         status = _RUN_STATUS.get(reason, "failed")
-        with self.db.session() as session:
-            finish_run(session, spider.run_id, status, None if status == "ok" else f"crawl ended: {reason}")
-        self.db.close()
+        self.worker.close_run(spider.run_id, status, None if status == "ok" else f"crawl ended: {reason}")
+        self.worker.users -= 1
+        if self.worker.users == 0:
+            self.worker.stop()
+            _WORKERS.pop(self.url, None)

@@ -51,6 +51,7 @@ def settings_for(politeness: Politeness, source: Source | None = None, *, log_le
             "DOWNLOAD_DELAY": delay,
             "DOWNLOAD_DELAY_JITTER": 0.5 if delay > 0 else 0.0,
             "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+            "CONCURRENT_REQUESTS": max(16, 2 * concurrency),
             "AUTOTHROTTLE_ENABLED": politeness.autothrottle,
             "AUTOTHROTTLE_START_DELAY": max(delay, 0.01),
             "AUTOTHROTTLE_TARGET_CONCURRENCY": float(concurrency),

@@ -20,12 +20,11 @@ EXCERPTS_PER_EVENT = 8
 SUMMARY_CHARS = 160
 
 
-def _decide(document: Document, last: Change | None) -> tuple[str, int | None] | None:
-    """(kind, old version id) of the event this document's state calls for, if any."""
-    current = document.current_version_id
+def _decide(current: int | None, gone: bool, last: Change | None) -> tuple[str, int | None] | None:
+    """(kind, old version id) of the event a document's state calls for, if any."""
     if current is None:
         return None
-    if document.gone_since is not None:
+    if gone:
         return None if last is not None and last.kind == "removed" else ("removed", current)
     if last is None:
         return "new", None
@@ -38,10 +37,13 @@ def _decide(document: Document, last: Change | None) -> tuple[str, int | None] |
 
 def detect(session: Session, source_ids: list[int], run_by_source: dict[int, int] | None = None) -> list[Change]:
     """Create the events the sources' documents call for; returns them (flushed, with ids)."""
-    latest = select(Change.document_id, func.max(Change.id).label("change_id")).group_by(Change.document_id).subquery()
+    latest = (select(Change.document_id, func.max(Change.id).label("change_id"))
+              .group_by(Change.document_id).subquery())
     last_change = aliased(Change)
     rows = session.execute(
-        select(Document, last_change)
+        select(Document.id, Document.source_id, Document.current_version_id, Document.gone_since,
+               func.length(Version.text).label("length"), last_change)
+        .outerjoin(Version, Version.id == Document.current_version_id)
         .outerjoin(latest, latest.c.document_id == Document.id)
         .outerjoin(last_change, last_change.id == latest.c.change_id)
         .where(Document.source_id.in_(source_ids))
@@ -49,37 +51,30 @@ def detect(session: Session, source_ids: list[int], run_by_source: dict[int, int
     ).all()
     now = utcnow()
     changes = []
-    for document, last in rows:
-        decision = _decide(document, last)
-        if decision is None:
-            continue
-        kind, old_id = decision
-        new_id = None if kind == "removed" else document.current_version_id
-        change = Change(
-            document_id=document.id,
-            kind=kind,
-            old_version_id=old_id,
-            new_version_id=new_id,
-            run_id=(run_by_source or {}).get(document.source_id),
-            detected_at=now,
-        )
-        _count_chars(session, change)
-        session.add(change)
-        changes.append(change)
+    with session.no_autoflush:
+        for row in rows:
+            decision = _decide(row.current_version_id, row.gone_since is not None, row[-1])
+            if decision is None:
+                continue
+            kind, old_id = decision
+            change = Change(document_id=row.id, kind=kind, old_version_id=old_id, detected_at=now,
+                            new_version_id=None if kind == "removed" else row.current_version_id,
+                            run_id=(run_by_source or {}).get(row.source_id))
+            if kind == "new":
+                change.added_chars = row.length or 0
+            elif kind == "removed":
+                change.removed_chars = row.length or 0
+            else:
+                stats = diff_texts(_text(session, old_id), _text(session, row.current_version_id)).stats
+                change.added_chars, change.removed_chars = stats.added_chars, stats.removed_chars
+            changes.append(change)
+    session.add_all(changes)
     session.flush()
     return changes
 
 
-def _count_chars(session: Session, change: Change) -> None:
-    old = session.get(Version, change.old_version_id) if change.old_version_id else None
-    new = session.get(Version, change.new_version_id) if change.new_version_id else None
-    if change.kind == "removed":
-        change.removed_chars = len(old.text) if old else 0
-    elif old is None:
-        change.added_chars = len(new.text)
-    else:
-        stats = diff_texts(old.text, new.text).stats
-        change.added_chars, change.removed_chars = stats.added_chars, stats.removed_chars
+def _text(session: Session, version_id: int | None) -> str:
+    return (session.scalar(select(Version.text).where(Version.id == version_id)) or "") if version_id else ""
 
 
 def notice_for(session: Session, change: Change) -> Notice:
@@ -126,5 +121,6 @@ def detect_and_enqueue(session: Session, runs: list[Run], base_url: str = "") ->
         run.documents_changed = sum(c.kind in ("changed", "restored") for c in mine)
         run.documents_removed = sum(c.kind == "removed" for c in mine)
         run.changes_detected = True
-    compose.enqueue(session, [notice_for(session, c) for c in changes], base_url)
+    if changes and compose.subscriptions(session):  # rendering diffs for nobody is wasted work
+        compose.enqueue(session, [notice_for(session, c) for c in changes], base_url)
     return changes

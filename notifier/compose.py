@@ -54,12 +54,16 @@ def render(notices: list[Notice], base_url: str = "") -> tuple[str, str, str]:
     )
 
 
+def subscriptions(session: Session) -> list[Subscription]:
+    return list(session.scalars(select(Subscription).order_by(Subscription.id)))
+
+
 def enqueue(session: Session, notices: list[Notice], base_url: str = "") -> list[OutboxMessage]:
     """One outbox message per subscription with matching events; same transaction as the events."""
     if not notices:
         return []
     messages = []
-    for subscription in session.scalars(select(Subscription).order_by(Subscription.id)):
+    for subscription in subscriptions(session):
         mine = [n for n in notices if matches(subscription, n)]
         if not mine:
             continue

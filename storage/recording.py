@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,37 +66,54 @@ def record_listing(
     )
 
 
-def _document(session: Session, source_id: int, url: str, create: bool) -> Document | None:
-    document = session.scalar(select(Document).where(Document.url == url))
-    if document is not None or not create:
-        return document
-    try:
-        with session.begin_nested():
-            document = Document(source_id=source_id, url=url)
-            session.add(document)
-    except IntegrityError:  # another source's crawl inserted the same URL a moment ago
-        document = session.scalar(select(Document).where(Document.url == url))
-    return document
+# Built once: this path runs for every page of every crawl, and building SQLAlchemy statements
+# costs more than executing them.
+_documents, _versions, _fetches = Document.__table__, Version.__table__, Fetch.__table__
+_FIND_DOCUMENT = select(_documents.c.id, _documents.c.current_version_id, _documents.c.gone_since).where(
+    _documents.c.url == bindparam("url")
+)
+_FIND_DOCUMENT_ID = select(_documents.c.id).where(_documents.c.url == bindparam("url"))
+_INSERT_DOCUMENT = insert(_documents).returning(_documents.c.id)
+_INSERT_IGNORING = {
+    "sqlite": sqlite.insert(_documents).on_conflict_do_nothing().returning(_documents.c.id),
+    "postgresql": postgresql.insert(_documents).on_conflict_do_nothing().returning(_documents.c.id),
+}
+_FIND_VERSION = select(_versions.c.id).where(
+    _versions.c.document_id == bindparam("document_id"), _versions.c.content_hash == bindparam("content_hash")
+)
+_INSERT_VERSION = insert(_versions).returning(_versions.c.id)
+_INSERT_FETCH = insert(_fetches)
+_UPDATE_DOCUMENT = update(_documents).where(_documents.c.id == bindparam("document_id"))
 
 
-def _version(session: Session, document: Document, content: Content) -> Version:
-    version = session.scalar(
-        select(Version).where(Version.document_id == document.id, Version.content_hash == content.content_hash)
-    )
-    if version is None:
-        version = Version(
-            document_id=document.id,
-            content_hash=content.content_hash,
-            title=content.title,
-            text=content.text,
-            meta=content.meta,
-            attachments=content.attachments,
-            raw_html=Version.compress(content.raw_html),
-            raw_encoding=content.encoding,
-        )
-        session.add(version)
-        session.flush()
-    return version
+def _new_document(session: Session, source_id: int, url: str, now: datetime) -> tuple[int, bool]:
+    """(id, created): another source's crawl may have inserted the same URL a moment ago."""
+    values = {"source_id": source_id, "url": url, "first_seen_at": now, "title": "", "status": "final"}
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert_ignoring = _INSERT_IGNORING[dialect]
+        created = session.execute(insert_ignoring, values).scalar()
+        if created is not None:
+            return created, True
+    else:
+        try:
+            with session.begin_nested():
+                return session.execute(_INSERT_DOCUMENT, values).scalar_one(), True
+        except IntegrityError:
+            pass
+    return session.execute(_FIND_DOCUMENT_ID, {"url": url}).scalar_one(), False
+
+
+def _version_id(session: Session, document_id: int, content: Content, now: datetime, *, new_document: bool) -> int:
+    if not new_document:
+        found = session.execute(_FIND_VERSION, {"document_id": document_id, "content_hash": content.content_hash})
+        version_id = found.scalar()
+        if version_id is not None:
+            return version_id
+    values = {"document_id": document_id, "content_hash": content.content_hash, "title": content.title,
+              "text": content.text, "meta": content.meta, "attachments": content.attachments,
+              "raw_html": Version.compress(content.raw_html), "raw_encoding": content.encoding, "created_at": now}
+    return session.execute(_INSERT_VERSION, values).scalar_one()
 
 
 def record_document(
@@ -108,37 +127,30 @@ def record_document(
     content: Content | None = None,
     error: str | None = None,
     size: int = 0,
-) -> Fetch:
+) -> None:
     """Record one document fetch; only an ok fetch with content may move the current version."""
     now = utcnow()
-    document = _document(session, source_id, url, create=outcome == "ok")
-    fetch = Fetch(
-        run_id=run_id,
-        url=url,
-        kind="document",
-        http_status=http_status,
-        outcome=outcome,
-        error=error,
-        size=size,
-        fetched_at=now,
-        document_id=document.id if document else None,
-    )
-    session.add(fetch)
-    if document is None:
-        return fetch
+    known = session.execute(_FIND_DOCUMENT, {"url": url}).first()
+    document_id = known.id if known else None
+    version_id = None
     if outcome == "ok" and content is not None:
-        version = _version(session, document, content)
-        if document.current_version_id != version.id:
-            document.current_version_id = version.id
-            document.last_changed_at = now
-        document.title = content.title
-        document.status = content.status
-        document.gone_since = None
-        document.last_fetched_at = now
-        fetch.version_id = version.id
-    elif outcome == "gone" and document.gone_since is None:
-        document.gone_since = now
-    return fetch
+        created = False
+        if document_id is None:
+            document_id, created = _new_document(session, source_id, url, now)
+        version_id = _version_id(session, document_id, content, now, new_document=created)
+        values = {"document_id": document_id, "title": content.title, "status": content.status, "gone_since": None,
+                  "last_fetched_at": now}
+        if known is None or known.current_version_id != version_id:
+            values |= {"current_version_id": version_id, "last_changed_at": now}
+        session.execute(_UPDATE_DOCUMENT, values)
+    elif outcome == "gone" and known is not None and known.gone_since is None:
+        session.execute(_UPDATE_DOCUMENT, {"document_id": document_id, "gone_since": now})
+    session.execute(
+        _INSERT_FETCH,
+        {"run_id": run_id, "url": url, "kind": "document", "http_status": http_status, "outcome": outcome,
+         "error": error, "size": size, "fetched_at": now, "document_id": document_id, "version_id": version_id,
+         "documents_found": None},
+    )
 
 
 def finish_run(session: Session, run_id: int, status: str, error: str | None = None) -> Run:

@@ -176,3 +176,9 @@ def test_hostile_sizes_and_shapes_never_raise():
     results = [clean(data) for data in cases]
     assert results[0].found and "凯里市教育系统" in results[0].text
     assert all(isinstance(r.text, str) for r in results)
+
+
+def test_a_document_number_404_is_not_a_missing_page():
+    page = ("<html><head><title>关于第404号建议的答复（第1404号）</title></head><body><div>"
+            + "<p>您提出的关于加强科技创新的建议收悉，现答复如下。</p>" * 5 + "</div></body></html>")
+    assert clean(page).found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml.html import HtmlElement
+from .dom import Element
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption center dd details dialog div dl dt fieldset figcaption "
@@ -16,29 +16,29 @@ HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _CELL_TAGS = frozenset(("td", "th"))
 _BREAKING_IN_ROW = (BLOCK_TAGS - _CELL_TAGS) | {"br"}
 
-_SPACE = re.compile(r"[\s\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _LINE_BREAK_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[ \t]*[\r\n]\\s*(?=[{_CJK}])")
 
 
 def normalise_space(text: str) -> str:
     """One space for any run of whitespace; none for a source line break between Chinese characters."""
-    return _SPACE.sub(" ", _LINE_BREAK_BETWEEN_CJK.sub("", text)).strip()
+    if "\n" in text or "\r" in text:
+        text = _LINE_BREAK_BETWEEN_CJK.sub("", text)
+    if "\u200b" in text or "\ufeff" in text:  # zero-width characters are not whitespace to str.split()
+        text = text.replace("\u200b", "").replace("\ufeff", "")
+    return " ".join(text.split())  # str.split() knows \u3000 and \xa0
 
 
 @dataclass
 class TextBlock:
-    owner: HtmlElement
+    owner: Element
     is_row: bool = False
     parts: list[str] = field(default_factory=list)
     link_parts: list[str] = field(default_factory=list)
     hrefs: list[str] = field(default_factory=list)
     text: str = ""
     link_chars: int = 0
-
-    @property
-    def chars(self) -> int:
-        return len(self.text) - self.text.count(" ")
+    chars: int = 0  # characters without spaces
 
 
 class _Segmenter:
@@ -46,10 +46,12 @@ class _Segmenter:
         self.blocks: list[TextBlock] = []
         self.current: TextBlock | None = None
 
-    def add(self, text: str, owner: HtmlElement, link: bool, is_row: bool = False) -> None:
+    def add(self, text: str, owner: Element, link: bool, is_row: bool = False) -> None:
         if not text:
             return
         if self.current is None or self.current.owner is not owner:
+            if text.isspace():  # indentation between tags does not start a block
+                return
             self.flush()
             self.current = TextBlock(owner=owner, is_row=is_row)
         self.current.parts.append(text)
@@ -63,10 +65,11 @@ class _Segmenter:
         block.text = normalise_space("".join(block.parts))
         if not block.text:
             return
-        block.link_chars = len("".join(normalise_space("".join(block.link_parts)).split()))
+        block.chars = len(block.text) - block.text.count(" ")
+        block.link_chars = len("".join("".join(block.link_parts).split())) if block.link_parts else 0
         self.blocks.append(block)
 
-    def walk(self, el: HtmlElement, owner: HtmlElement, link: bool, row: HtmlElement | None) -> None:
+    def walk(self, el: Element, owner: Element, link: bool, row: Element | None) -> None:
         tag = el.tag
         if row is not None:
             # Inside a data row: cells are separated by a tab, everything belongs to the row.
@@ -93,14 +96,14 @@ class _Segmenter:
         if (tag in BLOCK_TAGS and row is None) or (tag == "tr" and row is el):
             self.flush()
 
-    def _note_href(self, href: str, owner: HtmlElement) -> None:
+    def _note_href(self, href: str, owner: Element) -> None:
         if self.current is None or self.current.owner is not owner:
             self.flush()
             self.current = TextBlock(owner=owner)
         self.current.hrefs.append(href)
 
 
-def segment(root: HtmlElement) -> list[TextBlock]:
+def segment(root: Element) -> list[TextBlock]:
     """Text blocks in document order. A data-table row is one block with tab-separated cells."""
     segmenter = _Segmenter()
     segmenter.walk(root, root, False, None)

@@ -10,7 +10,7 @@ BlockKind = Literal["heading", "paragraph", "row"]
 NoDocumentReason = Literal["empty", "not_html", "not_found_page", "too_little_text"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Block:
     kind: BlockKind
     text: str

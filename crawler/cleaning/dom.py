@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
+from cssselect import GenericTranslator, SelectorError
 from lxml import etree
+
+# Plain lxml.etree elements: lxml.html's element classes cost a Python lookup per element.
+Element = etree._Element
 
 # libxml2 ends the document at the first </html> or </body>; real pages have stray ones
 # (server-side includes) before their content, so they are removed and libxml2 closes the tree.
 _END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)
+_CSS = GenericTranslator()
 
 INVISIBLE_TAGS = frozenset(
     "script style noscript template svg canvas iframe object embed select option button input textarea "
@@ -19,22 +23,48 @@ INVISIBLE_TAGS = frozenset(
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def parse(text: str) -> lxml.html.HtmlElement | None:
+def parse(text: str) -> Element | None:
     """The document element, or None when there is nothing to parse."""
     if not text.strip():
         return None
     try:
-        return lxml.html.document_fromstring(_END_TAGS.sub("", text), parser=_PARSER)
-    except (etree.ParserError, ValueError):
+        return etree.fromstring(_END_TAGS.sub("", text), parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
 
 
-def html_title(root: lxml.html.HtmlElement) -> str:
+def text_of(el: Element) -> str:
+    return "".join(el.itertext())
+
+
+def drop(el: Element) -> None:
+    """Remove an element and its children, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def select(root: Element, selector: str) -> list[Element]:
+    """Elements matching a CSS selector; none for a selector that does not parse."""
+    try:
+        return root.xpath(_CSS.css_to_xpath(selector))
+    except (SelectorError, etree.XPathError):
+        return []
+
+
+def html_title(root: Element) -> str:
     node = root.find(".//title")
-    return " ".join(node.text_content().split()) if node is not None else ""
+    return " ".join(text_of(node).split()) if node is not None else ""
 
 
-def meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
+def meta_tags(root: Element) -> dict[str, str]:
     """<meta name|property=... content=...> pairs, names lower-cased, first occurrence wins."""
     found: dict[str, str] = {}
     for node in root.iter("meta"):
@@ -45,7 +75,7 @@ def meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
     return found
 
 
-def prune(root: lxml.html.HtmlElement) -> None:
+def prune(root: Element) -> None:
     """Remove invisible elements in place, keeping the tail text that follows them."""
     doomed = [
         node
@@ -56,5 +86,4 @@ def prune(root: lxml.html.HtmlElement) -> None:
         or _HIDDEN_STYLE.search(node.get("style") or "")
     ]
     for node in doomed:
-        if node.getparent() is not None:
-            node.drop_tree()
+        drop(node)

@@ -6,14 +6,12 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from cssselect import SelectorError
-from lxml.html import HtmlElement
-
 from . import dom
 from .blocks import HEADING_TAGS, TextBlock, segment
 from .content import best_container, block_value, block_values
 from .decode import decode_html
 from .document import Attachment, Block, CleanDocument
+from .dom import Element, text_of
 from .meta import extract_meta
 from .title import find_title, strip_status_prefix
 
@@ -22,7 +20,7 @@ MIN_BODY_CHARS = 40
 MAX_INPUT_BYTES = 8_000_000
 _ATTACHMENT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|ofd|zip|rar|7z|et)(?:$|[?#])", re.IGNORECASE)
 _NOT_FOUND = re.compile(
-    r"404|页面不存在|页面未找到|找不到(?:该|您要访问的|您访问的)?页面|页面已删除|文章不存在|信息不存在|内容不存在|"
+    r"(?<![\d第])404(?![\d号])|页面不存在|页面未找到|找不到(?:该|您要访问的|您访问的)?页面|页面已删除|文章不存在|信息不存在|内容不存在|"
     r"已被删除|已删除或|无法找到|not\s+found|頁面不存在|找不到頁面",
     re.IGNORECASE,
 )
@@ -35,6 +33,7 @@ _FURNITURE = re.compile(
     r"公开日期|公開日期|发布机构)"
 )
 _FURNITURE_MAX = 90
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 @dataclass
@@ -56,18 +55,11 @@ def _is_furniture(block: TextBlock) -> bool:
     )
 
 
-def _select(root: HtmlElement, selector: str) -> list[HtmlElement]:
-    try:
-        return root.cssselect(selector)
-    except SelectorError:  # clean() is public: a bad selector finds nothing rather than raising
-        return []
-
-
-def _inside(el: HtmlElement, container: HtmlElement) -> bool:
+def _inside(el: Element, container: Element) -> bool:
     return el is container or any(a is container for a in el.iterancestors())
 
 
-def _body_blocks(blocks: list[TextBlock], values: list[float], container: HtmlElement) -> list[TextBlock]:
+def _body_blocks(blocks: list[TextBlock], values: list[float], container: Element) -> list[TextBlock]:
     inside = [(b, v) for b, v in zip(blocks, values, strict=True) if _inside(b.owner, container)]
     kept = [
         (b, v)
@@ -93,7 +85,7 @@ def _kind(block: TextBlock) -> str:
     return "paragraph"
 
 
-def _attachments(root: HtmlElement, container: HtmlElement, url: str | None) -> list[Attachment]:
+def _attachments(root: Element, container: Element, url: str | None) -> list[Attachment]:
     scope = container.getparent() if container.getparent() is not None else container
     found: dict[str, Attachment] = {}
     for link in scope.iter("a"):
@@ -101,7 +93,7 @@ def _attachments(root: HtmlElement, container: HtmlElement, url: str | None) -> 
         if not _ATTACHMENT.search(href):
             continue
         absolute = urljoin(url, href) if url else href
-        name = " ".join(link.text_content().split()) or absolute.rsplit("/", 1)[-1]
+        name = " ".join(text_of(link).split()) or absolute.rsplit("/", 1)[-1]
         found.setdefault(absolute, Attachment(name=name, url=absolute))
     return list(found.values())
 
@@ -141,16 +133,16 @@ def clean(
     tags = dom.meta_tags(root)
     dom.prune(root)
     for selector in rules.drop_selectors:
-        for el in _select(root, selector):
-            el.drop_tree()
+        for el in dom.select(root, selector):
+            dom.drop(el)
 
     blocks = segment(root)
     values = block_values(blocks)
-    chosen = _select(root, rules.content_selector) if rules.content_selector else []
+    chosen = dom.select(root, rules.content_selector) if rules.content_selector else []
     container = chosen[0] if chosen else best_container(blocks, values)
     body = _body_blocks(blocks, values, container) if container is not None else []
-    titled = _select(root, rules.title_selector) if rules.title_selector else []
-    title = " ".join(titled[0].text_content().split()) if titled else find_title(root, container, tab_title, tags)
+    titled = dom.select(root, rules.title_selector) if rules.title_selector else []
+    title = " ".join(text_of(titled[0]).split()) if titled else find_title(root, container, tab_title, tags)
     title = strip_status_prefix(title)
 
     doc = CleanDocument(title=title, encoding=used)
@@ -176,8 +168,7 @@ def _is_not_found_page(tab_title: str, title: str, body: list[TextBlock]) -> boo
 
 def _looks_binary(text: str) -> bool:
     sample = text[:2000]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f") + sample.count("\ufffd")
-    return controls > len(sample) * 0.1
+    return len(_CONTROL.findall(sample)) > len(sample) * 0.1
 
 
 __all__ = ["Rules", "block_value", "clean"]

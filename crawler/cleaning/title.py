@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from lxml.html import HtmlElement
-
 from .blocks import normalise_space
+from .dom import Element, text_of
 
 _TITLE_NAMES = re.compile(r"title|tit\d*\b|headline|bt\b|biaoti|articlename", re.IGNORECASE)
 _SITE_SEPARATORS = re.compile(r"\s*(?:[|｜_—–]|-{1,2}|\s-\s|——)\s*")
@@ -16,11 +15,11 @@ _MIN, _MAX = 4, 160
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
-def _text(el: HtmlElement) -> str:
-    return normalise_space(el.text_content())
+def _text(el: Element) -> str:
+    return normalise_space(text_of(el))
 
 
-def _candidates(root: HtmlElement, content: HtmlElement | None) -> list[tuple[str, int]]:
+def _candidates(root: Element, content: Element | None) -> list[tuple[str, int]]:
     """(text, rank) of headings and title-named elements; a lower rank is more title-like."""
     found: list[tuple[str, int]] = []
     for el in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "div", "p", "span", "td", "strong", "b", "font"):
@@ -40,7 +39,7 @@ def _candidates(root: HtmlElement, content: HtmlElement | None) -> list[tuple[st
     return found
 
 
-def _inside_link(el: HtmlElement) -> bool:
+def _inside_link(el: Element) -> bool:
     return (
         el.tag == "a"
         or any(a.tag == "a" for a in el.iterancestors())
@@ -52,7 +51,7 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def find_title(root: HtmlElement, content: HtmlElement | None, tab_title: str, tags: dict[str, str]) -> str:
+def find_title(root: Element, content: Element | None, tab_title: str, tags: dict[str, str]) -> str:
     for name in ("articletitle", "og:title"):
         if tags.get(name) and _squash(tags[name]) in _squash(tab_title):
             return normalise_space(tags[name])
@@ -79,7 +78,7 @@ def find_title(root: HtmlElement, content: HtmlElement | None, tab_title: str, t
     return max(parts, key=len).strip() if parts else ""
 
 
-def _heading_before(root: HtmlElement, content: HtmlElement | None) -> str:
+def _heading_before(root: Element, content: Element | None) -> str:
     """When the tab title says nothing (a bare site name), the last heading above the content."""
     if content is None:
         return ""

@@ -23,16 +23,24 @@ from .staticsite import StaticSite
 
 DOCUMENTS = 2000
 PER_LISTING = 100
-LIFTED = {"CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 32, "DOWNLOAD_DELAY": 0,
-          "AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": False, "LOG_LEVEL": "WARNING",
-          "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False}
+LIFTED = {
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "ROBOTSTXT_OBEY": False,
+    "LOG_LEVEL": "WARNING",
+    "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,
+}
 
 
 def build_site(base_url: str, documents: int = DOCUMENTS) -> dict[str, bytes]:
     """Pages rendered once from the samples in the demo's three templates, each document distinct."""
     styles = ["trs", "portal", "xxgk"]
-    site = DemoSite([Section(f"s{i}", "政策文件", f"/s{i}/", style, page_size=PER_LISTING)
-                     for i, style in enumerate(styles)])
+    site = DemoSite(
+        [Section(f"s{i}", "政策文件", f"/s{i}/", style, page_size=PER_LISTING) for i, style in enumerate(styles)]
+    )
     site.stop()
     samples = [load_sample(n) for n in sample_names()]
     section = Section("all", "政策文件", "/list/", "trs", charset="utf-8", page_size=PER_LISTING)
@@ -90,8 +98,9 @@ def _ours(base_url: str, folder: str, round_number: int) -> float:
         database_url=f"sqlite:///{Path(folder) / f'bench{round_number}.db'}",
         crawl=Politeness(delay=0, concurrency_per_domain=32, autothrottle=False, obey_robots=False),
     )
-    source = Source(name="bench", start_urls=[base_url + "/list/index.html"], max_pages=1000,
-                    max_documents=DOCUMENTS + 10)
+    source = Source(
+        name="bench", start_urls=[base_url + "/list/index.html"], max_pages=1000, max_documents=DOCUMENTS + 10
+    )
     start = time.perf_counter()
     summaries, _ = crawl(settings, [source])
     elapsed = time.perf_counter() - start
@@ -111,10 +120,18 @@ def run(rounds: int = 3) -> list[tuple[str, str]]:
     pages = len(urls)
     bare, ours, traf = (statistics.median(times[k]) for k in ("bare", "ours", "trafilatura"))
     return [
-        ("bare Scrapy (fetch only)", f"{pages / bare:.0f} pages/s (median of {rounds}: {bare:.1f} s for {pages} pages)"),
-        ("policywatch crawl (clean, hash, store, detect)", f"{pages / ours:.0f} pages/s ({ours:.1f} s): "
-                                                          f"{bare / ours:.0%} of bare"),
-        ("Scrapy + trafilatura in the callback", f"{pages / traf:.0f} pages/s ({traf:.1f} s): {bare / traf:.0%} of bare"),
+        (
+            "bare Scrapy (fetch only)",
+            f"{pages / bare:.0f} pages/s (median of {rounds}: {bare:.1f} s for {pages} pages)",
+        ),
+        (
+            "policywatch crawl (clean, hash, store, detect)",
+            f"{pages / ours:.0f} pages/s ({ours:.1f} s): {bare / ours:.0%} of bare",
+        ),
+        (
+            "Scrapy + trafilatura in the callback",
+            f"{pages / traf:.0f} pages/s ({traf:.1f} s): {bare / traf:.0%} of bare",
+        ),
     ]
 
 

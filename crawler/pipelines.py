@@ -22,8 +22,12 @@ from .items import PageFetched
 from .source import Source
 from .store_worker import Job, StoreWorker
 
-_RUN_STATUS = {"finished": "ok", "shutdown": "interrupted", "closespider_timeout": "timeout",
-               "memusage_exceeded": "failed"}
+_RUN_STATUS = {
+    "finished": "ok",
+    "shutdown": "interrupted",
+    "closespider_timeout": "timeout",
+    "memusage_exceeded": "failed",
+}
 _WORKERS: dict[str, StoreWorker] = {}
 
 
@@ -49,8 +53,13 @@ def classify(page: PageFetched, source: Source) -> tuple[Outcome, Content | None
     if not doc.found:
         return "failed", None, f"no document in the page ({doc.no_document})"
     content = Content(
-        title=doc.title, text=doc.text, content_hash=doc.content_hash, status=doc.meta.status,
-        meta=doc.meta.as_dict(), attachments=[asdict(a) for a in doc.attachments], raw_html=page.body,
+        title=doc.title,
+        text=doc.text,
+        content_hash=doc.content_hash,
+        status=doc.meta.status,
+        meta=doc.meta.as_dict(),
+        attachments=[asdict(a) for a in doc.attachments],
+        raw_html=page.body,
         encoding=doc.encoding,
     )
     return "ok", content, None

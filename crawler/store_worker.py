@@ -63,15 +63,30 @@ def _store(db: Database, batch: list[_Page]) -> None:
         for entry in batch:
             page, job = entry.page, entry.job
             if page.kind == "listing":
-                record_listing(session, job.run_id, page.url, http_status=page.status, error=page.error,
-                               documents_found=page.documents_found)
+                record_listing(
+                    session,
+                    job.run_id,
+                    page.url,
+                    http_status=page.status,
+                    error=page.error,
+                    documents_found=page.documents_found,
+                )
                 continue
             try:
                 outcome, content, error = classify(page, job.source)
             except Exception as exc:  # noqa: BLE001 - one bad page is a failed fetch, not a dead worker
                 outcome, content, error = "failed", None, f"cleaning failed: {exc!r}"[:500]
-            record_document(session, job.run_id, job.source_id, page.url, outcome=outcome, http_status=page.status,
-                            content=content, error=error, size=len(page.body))
+            record_document(
+                session,
+                job.run_id,
+                job.source_id,
+                page.url,
+                outcome=outcome,
+                http_status=page.status,
+                content=content,
+                error=error,
+                size=len(page.body),
+            )
 
 
 def _serve(inbox: multiprocessing.Queue, database_url: str, parent: int) -> None:
@@ -109,8 +124,9 @@ class StoreWorker:
     def __init__(self, database_url: str) -> None:
         context = multiprocessing.get_context("spawn")
         self.inbox: multiprocessing.Queue = context.Queue(QUEUE_SIZE)
-        self.process = context.Process(target=_serve, args=(self.inbox, database_url, os.getpid()),
-                                       name="policywatch-store", daemon=True)
+        self.process = context.Process(
+            target=_serve, args=(self.inbox, database_url, os.getpid()), name="policywatch-store", daemon=True
+        )
         self.process.start()
         self.users = 0
 

@@ -37,12 +37,17 @@ def _decide(current: int | None, gone: bool, last: Change | None) -> tuple[str, 
 
 def detect(session: Session, source_ids: list[int], run_by_source: dict[int, int] | None = None) -> list[Change]:
     """Create the events the sources' documents call for; returns them (flushed, with ids)."""
-    latest = (select(Change.document_id, func.max(Change.id).label("change_id"))
-              .group_by(Change.document_id).subquery())
+    latest = select(Change.document_id, func.max(Change.id).label("change_id")).group_by(Change.document_id).subquery()
     last_change = aliased(Change)
     rows = session.execute(
-        select(Document.id, Document.source_id, Document.current_version_id, Document.gone_since,
-               func.length(Version.text).label("length"), last_change)
+        select(
+            Document.id,
+            Document.source_id,
+            Document.current_version_id,
+            Document.gone_since,
+            func.length(Version.text).label("length"),
+            last_change,
+        )
         .outerjoin(Version, Version.id == Document.current_version_id)
         .outerjoin(latest, latest.c.document_id == Document.id)
         .outerjoin(last_change, last_change.id == latest.c.change_id)
@@ -57,9 +62,14 @@ def detect(session: Session, source_ids: list[int], run_by_source: dict[int, int
             if decision is None:
                 continue
             kind, old_id = decision
-            change = Change(document_id=row.id, kind=kind, old_version_id=old_id, detected_at=now,
-                            new_version_id=None if kind == "removed" else row.current_version_id,
-                            run_id=(run_by_source or {}).get(row.source_id))
+            change = Change(
+                document_id=row.id,
+                kind=kind,
+                old_version_id=old_id,
+                detected_at=now,
+                new_version_id=None if kind == "removed" else row.current_version_id,
+                run_id=(run_by_source or {}).get(row.source_id),
+            )
             if kind == "new":
                 change.added_chars = row.length or 0
             elif kind == "removed":

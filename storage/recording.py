@@ -110,9 +110,17 @@ def _version_id(session: Session, document_id: int, content: Content, now: datet
         version_id = found.scalar()
         if version_id is not None:
             return version_id
-    values = {"document_id": document_id, "content_hash": content.content_hash, "title": content.title,
-              "text": content.text, "meta": content.meta, "attachments": content.attachments,
-              "raw_html": Version.compress(content.raw_html), "raw_encoding": content.encoding, "created_at": now}
+    values = {
+        "document_id": document_id,
+        "content_hash": content.content_hash,
+        "title": content.title,
+        "text": content.text,
+        "meta": content.meta,
+        "attachments": content.attachments,
+        "raw_html": Version.compress(content.raw_html),
+        "raw_encoding": content.encoding,
+        "created_at": now,
+    }
     return session.execute(_INSERT_VERSION, values).scalar_one()
 
 
@@ -138,8 +146,13 @@ def record_document(
         if document_id is None:
             document_id, created = _new_document(session, source_id, url, now)
         version_id = _version_id(session, document_id, content, now, new_document=created)
-        values = {"document_id": document_id, "title": content.title, "status": content.status, "gone_since": None,
-                  "last_fetched_at": now}
+        values = {
+            "document_id": document_id,
+            "title": content.title,
+            "status": content.status,
+            "gone_since": None,
+            "last_fetched_at": now,
+        }
         if known is None or known.current_version_id != version_id:
             values |= {"current_version_id": version_id, "last_changed_at": now}
         session.execute(_UPDATE_DOCUMENT, values)
@@ -147,9 +160,19 @@ def record_document(
         session.execute(_UPDATE_DOCUMENT, {"document_id": document_id, "gone_since": now})
     session.execute(
         _INSERT_FETCH,
-        {"run_id": run_id, "url": url, "kind": "document", "http_status": http_status, "outcome": outcome,
-         "error": error, "size": size, "fetched_at": now, "document_id": document_id, "version_id": version_id,
-         "documents_found": None},
+        {
+            "run_id": run_id,
+            "url": url,
+            "kind": "document",
+            "http_status": http_status,
+            "outcome": outcome,
+            "error": error,
+            "size": size,
+            "fetched_at": now,
+            "document_id": document_id,
+            "version_id": version_id,
+            "documents_found": None,
+        },
     )
 
 

@@ -179,6 +179,9 @@ def test_hostile_sizes_and_shapes_never_raise():
 
 
 def test_a_document_number_404_is_not_a_missing_page():
-    page = ("<html><head><title>关于第404号建议的答复（第1404号）</title></head><body><div>"
-            + "<p>您提出的关于加强科技创新的建议收悉，现答复如下。</p>" * 5 + "</div></body></html>")
+    page = (
+        "<html><head><title>关于第404号建议的答复（第1404号）</title></head><body><div>"
+        + "<p>您提出的关于加强科技创新的建议收悉，现答复如下。</p>" * 5
+        + "</div></body></html>"
+    )
     assert clean(page).found

@@ -159,3 +159,38 @@ def test_listing_pagination_is_followed(workspace, site):
     workspace.crawl("kjfw")
 
     assert len(workspace.changes()) == 5
+
+
+def test_politeness_robots_and_user_agent(workspace, site):
+    site.publish("kjfw", "wansheng-plan")
+    forbidden = site.publish("kjfw", "alxa-opinion", "/admin/secret.html")  # robots.txt disallows /admin/
+
+    workspace.crawl()
+
+    paths = [path for path, _ in site.requests]
+    assert "/robots.txt" in paths and "/admin/secret.html" not in paths
+    assert all("policywatch" in agent for _, agent in site.requests)
+    with workspace.db.session() as session:
+        error = session.scalar(select(Fetch.error).where(Fetch.url == site.url(forbidden)))
+    assert "robots" in error.lower()
+
+
+def test_a_page_over_the_size_limit_is_a_failed_fetch(workspace, site):
+    workspace.config.write_text(
+        workspace.config.read_text(encoding="utf-8").replace(
+            "timeout = 10\n", "timeout = 10\nmax_page_bytes = 200000\n"
+        ),
+        encoding="utf-8",
+    )
+    path = site.publish("kjfw", "wansheng-plan")
+    workspace.crawl()
+    site.break_page(path, 200, b"<html><body>" + "<p>很大的页面。</p>".encode() * 100_000 + b"</body></html>")
+
+    workspace.crawl()
+
+    assert len(workspace.changes()) == 1
+    with workspace.db.session() as session:
+        last = session.execute(
+            select(Fetch.outcome, Fetch.error).where(Fetch.url == site.url(path)).order_by(Fetch.id.desc())
+        ).first()
+    assert last.outcome == "failed" and last.error

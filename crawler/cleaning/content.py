@@ -25,8 +25,25 @@ _CHROME_NAMES = re.compile(
 )
 # Site footers: registration numbers and rights notices. Scored as chrome, never dropped from a body.
 # Plain substring tests: a regex alternation costs several times more on every block of every page.
-_FOOTER_WORDS = ("ICP备", "ICP证", "公网安备", "网站标识码", "網站標識碼", "版权所有", "版權所有", "opyright", "OPYRIGHT",
-                 "Rights Reserved", "©", "主办单位", "承办单位", "技术支持", "主辦單位", "承辦單位", "许可证编号")
+_FOOTER_WORDS = (
+    "ICP备",
+    "ICP证",
+    "公网安备",
+    "网站标识码",
+    "網站標識碼",
+    "版权所有",
+    "版權所有",
+    "opyright",
+    "OPYRIGHT",
+    "Rights Reserved",
+    "©",
+    "主办单位",
+    "承办单位",
+    "技术支持",
+    "主辦單位",
+    "承辦單位",
+    "许可证编号",
+)
 _SENTENCE_ENDS = "。！？；"
 _DUPLICATE_MIN_CHARS = 30
 _HOLDS = 0.9

@@ -76,7 +76,7 @@ class DemoSite:
     def __init__(self, sections: list[Section] | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.sections = {s.name: s for s in sections or DEFAULT_SECTIONS}
         self.pages: dict[str, Page] = {}
-        self.requests: list[str] = []
+        self.requests: list[tuple[str, str]] = []  # (path, User-Agent)
         self._lock = threading.Lock()
         self._env = Environment(loader=PackageLoader("monitor.demo", "templates"), autoescape=select_autoescape())
         self._server = ThreadingHTTPServer((host, port), _handler(self))
@@ -153,10 +153,10 @@ class DemoSite:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def render(self, path: str) -> tuple[int, str, bytes]:
+    def render(self, path: str, user_agent: str = "") -> tuple[int, str, bytes]:
         """(status, content type, body) for a request path."""
         with self._lock:
-            self.requests.append(path)
+            self.requests.append((path, user_agent))
             if path == "/robots.txt":
                 return 200, "text/plain", b"User-agent: *\nDisallow: /admin/\n"
             for section in self.sections.values():
@@ -215,7 +215,7 @@ def _listing_number(path: str, prefix: str) -> int | None:
 def _handler(site: DemoSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            status, content_type, body = site.render(self.path.split("?", 1)[0])
+            status, content_type, body = site.render(self.path.split("?", 1)[0], self.headers.get("User-Agent", ""))
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))

@@ -28,7 +28,10 @@ _NUMBERED_PAGE = re.compile(r"(?:^|/)(index|list|default)_(\d+)\.(s?html?)$")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
 _FILE = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|ofd|zip|rar|jpe?g|png|gif|mp4|mp3)$", re.IGNORECASE)
 _MIN_TITLE_CHARS = 5
-_PATH_DEPTH = 5
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
+_DATASTORE = re.compile(r"<datastore>.*?</datastore>", re.DOTALL | re.IGNORECASE)
+_PATH_DEPTH = 6
+_ITEM_LEVELS = 3
 
 
 @dataclass
@@ -38,10 +41,11 @@ class Listing:
 
 
 def _path_key(anchor: Element) -> str:
-    """The anchor's place in the page: tag, class and id of its nearest ancestors."""
+    """The anchor's place in the page. The item levels (a, li, ul or a, td, tr) count by tag only,
+    because sites mark rows "odd"/"even" or "first"; the containers above count by class and id."""
     parts = []
-    for el in [anchor, *anchor.iterancestors()][:_PATH_DEPTH]:
-        parts.append(f"{el.tag}.{el.get('class') or ''}#{el.get('id') or ''}")
+    for level, el in enumerate([anchor, *anchor.iterancestors()][:_PATH_DEPTH]):
+        parts.append(el.tag if level < _ITEM_LEVELS else f"{el.tag}.{el.get('class') or ''}#{el.get('id') or ''}")
     return ">".join(reversed(parts))
 
 
@@ -78,14 +82,17 @@ def _document_links(candidates: list[tuple[Element, str, str]], page_url: str) -
         if len(text.replace(" ", "")) >= _MIN_TITLE_CHARS and url != page_url:
             groups[_path_key(anchor)].append((anchor, url, text))
 
+    folder = page_url.rsplit("/", 1)[0] + "/"
+
     def score(members: list[tuple[Element, str, str]]) -> float:
-        total = 0.0
-        for anchor, _url, text in members:
-            weight = min(len(text), 60) * (2.0 if DATE.search(_item_text(anchor)) else 1.0)
-            total += weight
-        if any(is_chrome_named(el) for el in members[0][0].iterancestors()):
-            total *= 0.2
-        return total
+        """Title-like text, more for a longer list, much more when items carry dates or live under
+        the listing's own folder (a rotating sidebar rarely does either), little inside chrome."""
+        count = len(members)
+        length = sum(min(len(text), 60) for _a, _u, text in members) / count
+        dated = sum(1 for anchor, _u, _t in members if DATE.search(_item_text(anchor))) / count
+        local = sum(1 for _a, url, _t in members if url.startswith(folder)) / count
+        chrome = 0.2 if any(is_chrome_named(el) for el in members[0][0].iterancestors()) else 1.0
+        return length * count**0.5 * (1 + 2 * dated) * (1 + local) * chrome
 
     if not groups:
         return []
@@ -108,12 +115,21 @@ def _next_pages(text: str, page_url: str, candidates: list[tuple[Element, str, s
     return list(dict.fromkeys(pages))
 
 
+def _unwrap_records(text: str) -> str:
+    """Hanweb (大汉) JCMS lists ship their items as <record><![CDATA[<li>…</li>]]></record> inside a
+    <script type="text/xml"> that JavaScript renders; put the items into the page itself."""
+    if "<recordset" not in text:
+        return text
+    items = "".join(_RECORD.findall(text))
+    return _DATASTORE.sub("", text) + f"<div class='records'>{items}</div>"
+
+
 def read_listing(
     body: bytes, page_url: str, hosts: set[str], *, encoding: str | None = None, document_pattern: str | None = None
 ) -> Listing:
     """Document links in page order and the next listing page(s). Never raises on bad HTML."""
     text, _ = decode_html(body, encoding)
-    root = dom.parse(text)
+    root = dom.parse(_unwrap_records(text))
     if root is None:
         return Listing()
     dom.prune(root)

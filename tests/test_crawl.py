@@ -27,7 +27,7 @@ def test_first_crawl_finds_every_document_as_new(workspace, site):
 
     summaries, _ = workspace.crawl()
 
-    assert {s.source: s.status for s in summaries} == {"kjfw": "ok", "nx-kjt": "ok", "zfxxgk": "ok"}
+    assert {s.source: s.status for s in summaries} == {"kjfw": "ok", "nx-kjt": "ok", "szf": "ok", "zfxxgk": "ok"}
     changes = workspace.changes()
     assert sorted(c["url"] for c in changes) == sorted(site.url(p) for p in paths)
     assert {c["kind"] for c in changes} == {"new"}
@@ -38,15 +38,20 @@ def test_first_crawl_finds_every_document_as_new(workspace, site):
 
 
 def test_chrome_changes_alone_give_no_event_and_no_version(workspace, site):
-    for section, sample in [("nx-kjt", "nx-kjt-draft"), ("kjfw", "alxa-opinion"), ("zfxxgk", "yunnan-opinion")]:
+    for section, sample in [
+        ("nx-kjt", "nx-kjt-draft"),
+        ("kjfw", "alxa-opinion"),
+        ("zfxxgk", "yunnan-opinion"),
+        ("szf", "wansheng-plan"),
+    ]:
         site.publish(section, sample)
     workspace.crawl()
     versions, fetches = _count(workspace, Version), _count(workspace, Fetch)
 
     summaries, _ = workspace.crawl()  # every page now has new counters, sidebars and timestamps
 
-    assert [s.status for s in summaries] == ["ok", "ok", "ok"]
-    assert len(workspace.changes()) == 3
+    assert [s.status for s in summaries] == ["ok"] * 4
+    assert len(workspace.changes()) == 4
     assert _count(workspace, Version) == versions
     assert _count(workspace, Fetch) > fetches  # the fetches themselves are recorded
 
@@ -89,14 +94,15 @@ def test_a_404_is_removed_and_keeps_the_last_content(workspace, site):
 
 
 def test_a_soft_404_is_removed_and_never_a_version(workspace, site):
-    path = site.publish("nx-kjt", "dabancheng-draft")
+    paths = [site.publish(section, "dabancheng-draft") for section in site.sections]
     workspace.crawl()
     versions = _count(workspace, Version)
-    site.remove(path, soft=True)  # served with 200, in the site's chrome, saying the page is gone
+    for path in paths:
+        site.remove(path, soft=True)  # served with 200, in the site's chrome, saying the page is gone
 
     workspace.crawl()
 
-    assert [c["url"] for c in workspace.changes("--kind", "removed")] == [site.url(path)]
+    assert sorted(c["url"] for c in workspace.changes("--kind", "removed")) == sorted(site.url(p) for p in paths)
     assert _count(workspace, Version) == versions
 
 

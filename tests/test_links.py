@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.links import read_listing
-from monitor.demo.samples import load_sample
+from monitor.demo.samples import load_sample, sample_names
 from monitor.demo.site import DemoSite
 
 HOSTS = {"127.0.0.1"}
 
 
-def test_each_template_yields_exactly_its_documents():
+@pytest.mark.parametrize("count", [1, 2, 7])
+def test_each_template_yields_exactly_its_documents(count):
     site = DemoSite()
+    names = sample_names()
     published = {
-        section: [site.publish(section, load_sample(n)) for n in ("nx-kjt-draft", "wansheng-plan")]
-        for section in site.sections
+        section: [site.publish(section, load_sample(names[n])) for n in range(count)] for section in site.sections
     }
     for section, paths in published.items():
         url = site.listing_url(section)
@@ -60,3 +63,33 @@ def test_pattern_override_and_other_hosts():
 def test_broken_html_gives_an_empty_listing_not_an_error():
     assert read_listing(b"", "http://gov.example.cn/", {"gov.example.cn"}).documents == []
     assert read_listing(b"\x00\xff<<<a href=", "http://gov.example.cn/", {"gov.example.cn"}).documents == []
+
+
+def test_rows_marked_odd_and_even_are_one_list_and_the_sidebar_is_not():
+    rows = "".join(
+        f"<tr class='{'odd' if n % 2 else 'even'}'><td><a href='/zcwj/{n}.html'>关于印发第{n}号文件的通知</a></td>"
+        f"<td>2024-0{n % 9 + 1}-01</td></tr>"
+        for n in range(8)
+    )
+    sidebar = "".join(f"<li><a href='/news/{n}.html'>热点新闻标题第{n}条很长的标题</a></li>" for n in range(6))
+    page = (
+        f"<div class='main'><table class='list'>{rows}</table></div>"
+        f"<div class='side'><h3>热点新闻</h3><ul>{sidebar}</ul></div>"
+    ).encode()
+    listing = read_listing(page, "http://gov.example.cn/zcwj/index.html", {"gov.example.cn"})
+    assert listing.documents == [f"http://gov.example.cn/zcwj/{n}.html" for n in range(8)]
+
+
+def test_hanweb_records_rendered_by_javascript_are_read():
+    records = "".join(
+        f'<record><![CDATA[<li><a href="/art/2024/3/{n}/art_1229_{n}.html">关于开展第{n}批专项行动的通知</a>'
+        f"<span>2024-03-0{n}</span></li>]]></record>"
+        for n in (1, 2)
+    )
+    page = (
+        '<html><body><div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a></div><div id="4399">'
+        '<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/x.jsp">下一组</a>]]></nextgroup>'
+        f"<recordset>{records}</recordset></datastore></script></div></body></html>"
+    ).encode()
+    listing = read_listing(page, "http://zj.example.gov.cn/col/col1229/index.html", {"zj.example.gov.cn"})
+    assert listing.documents == [f"http://zj.example.gov.cn/art/2024/3/{n}/art_1229_{n}.html" for n in (1, 2)]

@@ -24,13 +24,21 @@ _NOT_FOUND = re.compile(
     r"已被删除|已删除或|无法找到|not\s+found|頁面不存在|找不到頁面",
     re.IGNORECASE,
 )
+# A short line saying the page is gone: anywhere on a page, it outweighs the chrome around it.
+_GONE_MESSAGE = re.compile(
+    r"页面不存在|页面未找到|找不到(?:该|您要访问的|您访问的|您要查看的)?页面|您(?:所|要)?(?:访问|查看|请求)的页面|"
+    r"(?:信息|文章|内容|页面|稿件)(?:已|已经|已被)(?:删除|撤下|下线)|(?:信息|文章|内容|稿件)不存在|"
+    r"頁面不存在|找不到頁面|404\s*not\s*found|page\s+not\s+found",
+    re.IGNORECASE,
+)
+_GONE_MESSAGE_MAX = 80
 # A line of page furniture: counters, dates, sources, font-size and share widgets, with labels and
 # values but no sentence.
 _FURNITURE = re.compile(
     r"(?:发布时间|发布日期|發布時間|来源|來源|浏览次数|浏览量|瀏覽次數|访问量|阅读量|阅读次数|点击数|点击次|点击量|"
     r"点击率|字号|字体|字號|分享到?|打印|关闭|收藏|扫一扫|责任编辑|编辑|作者|【大|【中|【小|\[大|\[中|\[小|"
     r"索\s*引\s*号|索引號|分\s*类|分類|发文机关|發文機關|成文日期|标\s*题|標題|发文字号|文\s*号|文號|主题分类|有效性|"
-    r"公开日期|公開日期|发布机构)"
+    r"公开日期|公開日期|发布机构|访问者|访客|访问次数|阅读数|次浏览|更新时间|生成时间|今天是|当前时间)"
 )
 _FURNITURE_MAX = 90
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
@@ -146,7 +154,7 @@ def clean(
     title = strip_status_prefix(title)
 
     doc = CleanDocument(title=title, encoding=used)
-    if _is_not_found_page(tab_title, title, body):
+    if _is_not_found_page(tab_title, title, body) or _says_gone(blocks):
         doc.no_document = "not_found_page"
         return doc
     doc.blocks = [Block(kind=_kind(b), text=b.text) for b in body]
@@ -164,6 +172,12 @@ def _is_not_found_page(tab_title: str, title: str, body: list[TextBlock]) -> boo
         return True
     text = "".join(b.text for b in body)
     return len(text) < 300 and bool(_NOT_FOUND.search(text))
+
+
+def _says_gone(blocks: list[TextBlock]) -> bool:
+    return any(
+        b.chars <= _GONE_MESSAGE_MAX and b.link_chars * 2 < b.chars and _GONE_MESSAGE.search(b.text) for b in blocks
+    )
 
 
 def _looks_binary(text: str) -> bool:

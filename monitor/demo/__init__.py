@@ -77,12 +77,13 @@ def run_demo(folder: Path) -> int:
     with DemoSite() as site, MailSink(folder / "mail") as sink:
         paths = {
             "nx-draft": site.publish("nx-kjt", "nx-kjt-draft"),
-            "dabancheng": site.publish("nx-kjt", "dabancheng-draft"),
+            "dabancheng": site.publish("szf", "dabancheng-draft"),
             "alxa": site.publish("kjfw", "alxa-opinion"),
             "wansheng": site.publish("kjfw", "wansheng-plan"),
             "yunnan": site.publish("zfxxgk", "yunnan-opinion"),
         }
-        print(f"demo site: {site.base_url} (three sections, five documents); mail sink: 127.0.0.1:{sink.port}")
+        print(f"demo site: {site.base_url} (four sections, four page templates, five documents)")
+        print(f"mail sink: 127.0.0.1:{sink.port}")
         settings = load_settings(_config(folder, site, sink), environ={})
         db = Database(settings.database_url)
         with db.session() as session:

@@ -1,7 +1,8 @@
 """A local government website for the demo and the tests, on 127.0.0.1.
 
-Three page styles modelled on real sites (a TRS-CMS department site served in GBK, a commercial
-policy portal, a government open-information page with a metadata table). The chrome changes on
+Four page styles modelled on real sites: a TRS-CMS department site served in GBK, a commercial
+policy portal, a government open-information page with a metadata table, and a Hanweb (大汉)
+table layout whose listing is written by JavaScript from records in a script tag. The chrome changes on
 every request: view counters, a rotating news sidebar, today's date, a footer timestamp. The
 documents change only when the demo (or a test) edits, publishes or removes them.
 """
@@ -19,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .samples import Sample, load_sample
 
-Style = Literal["trs", "portal", "xxgk"]
+Style = Literal["trs", "portal", "xxgk", "hanweb"]
 PageState = Literal["live", "gone", "soft404", "broken"]
 
 NEWS_POOL = [
@@ -67,6 +68,7 @@ DEFAULT_SECTIONS = [
     Section("nx-kjt", "宁夏科技厅 通知公告", "/kjt/tzgg/", "trs", charset="gbk"),
     Section("kjfw", "科技服务平台 政策信息", "/kjfw/zcxx/", "portal"),
     Section("zfxxgk", "政府信息公开 政策文件", "/zfxxgk/zcwj/", "xxgk"),
+    Section("szf", "市政府 政策文件", "/col/col1229/", "hanweb"),
 ]
 
 

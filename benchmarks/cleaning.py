@@ -50,8 +50,11 @@ def run() -> list[tuple[str, str]]:
     corpus = [p.read_bytes() for p in sorted(CORPUS.glob("*.html"))]
     big = {label: _sized_page(size) for label, size in (("100 KB", 100_000), ("1 MB", 1_000_000))}
     rows = []
-    for label, pages, rounds in (("corpus (30 real pages)", corpus, 5), ("100 KB page", [big["100 KB"]] * 10, 5),
-                                 ("1 MB page", [big["1 MB"]], 5)):
+    for label, pages, rounds in (
+        ("corpus (30 real pages)", corpus, 5),
+        ("100 KB page", [big["100 KB"]] * 10, 5),
+        ("1 MB page", [big["1 MB"]], 5),
+    ):
         ours, theirs = _rate(clean, pages, rounds), _rate(_trafilatura, pages, rounds)
         rows.append((label, f"policywatch {ours:.1f} pages/s, trafilatura {theirs:.1f} pages/s: {ours / theirs:.1f}x"))
     per_kb = {label: 1000 / _rate(clean, [page], 5) / (len(page) / 1000) for label, page in big.items()}

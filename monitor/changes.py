@@ -6,15 +6,17 @@ second time, and events and their outbox messages are written in one transaction
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from notifier import compose
 from notifier.notices import Mark, Notice, Passage
 from storage import Change, Document, Run, Version, utcnow
+from storage.models import Link
 
-from .diff import diff_texts
+from .diff import DocumentDiff, diff_texts
 from .diff.excerpt import excerpts
+from .linking import find_draft, title_core, without_comment_call
 
 EXCERPTS_PER_EVENT = 8
 SUMMARY_CHARS = 160
@@ -87,6 +89,58 @@ def _text(session: Session, version_id: int | None) -> str:
     return (session.scalar(select(Version.text).where(Version.id == version_id)) or "") if version_id else ""
 
 
+def change_texts(change: Change) -> tuple[str, str]:
+    """The old and new text a change compares; a draft without its call for comments."""
+    old, new = change.old_version, change.new_version
+    old_text = old.text if old else ""
+    if change.kind == "finalized" and old is not None:
+        old_text = without_comment_call(old.title, old.text)
+    return old_text, new.text if new else ""
+
+
+def change_diff(change: Change) -> DocumentDiff:
+    return diff_texts(*change_texts(change))
+
+
+def _update_title_cores(session: Session, changes: list[Change]) -> None:
+    for change in changes:
+        if change.new_version_id is not None:
+            title = session.scalar(select(Version.title).where(Version.id == change.new_version_id))
+            session.execute(
+                update(Document).where(Document.id == change.document_id).values(title_core=title_core(title))
+            )
+
+
+def link_finals(session: Session, changes: list[Change]) -> list[Change]:
+    """A finalized event (and a link) for each new final document that finalizes a known draft."""
+    found = []
+    for change in changes:
+        document = session.get(Document, change.document_id)
+        if change.kind != "new" or document.status != "final":
+            continue
+        version = session.get(Version, change.new_version_id)
+        match = find_draft(session, document, version)
+        if match is None:
+            continue
+        draft = session.get(Document, match.draft_id)
+        session.add(Link(draft_id=draft.id, final_id=document.id, score=match.score))
+        finalized = Change(
+            document_id=document.id,
+            kind="finalized",
+            related_document_id=draft.id,
+            old_version_id=draft.current_version_id,
+            new_version_id=version.id,
+            run_id=change.run_id,
+            detected_at=change.detected_at,
+        )
+        session.add(finalized)
+        session.flush()
+        stats = change_diff(finalized).stats
+        finalized.added_chars, finalized.removed_chars = stats.added_chars, stats.removed_chars
+        found.append(finalized)
+    return found
+
+
 def notice_for(session: Session, change: Change) -> Notice:
     document = change.document
     old, new = change.old_version, change.new_version
@@ -113,7 +167,7 @@ def notice_for(session: Session, change: Change) -> Notice:
         notice.related_url = change.related_document.url
         notice.related_title = change.related_document.title
     if old is not None and new is not None:
-        diff = diff_texts(old.text, new.text)
+        diff = change_diff(change)
         notice.passages = [
             Passage(e.label, [Mark(s.op, s.text) for s in e.segments]) for e in excerpts(diff, limit=EXCERPTS_PER_EVENT)
         ]
@@ -125,6 +179,8 @@ def detect_and_enqueue(session: Session, runs: list[Run], base_url: str = "") ->
     """Events for the runs' sources, their counts on each run, and the outbox messages: one unit."""
     run_by_source = {run.source_id: run.id for run in runs}
     changes = detect(session, list(run_by_source), run_by_source)
+    _update_title_cores(session, changes)
+    changes += link_finals(session, changes)
     for run in runs:
         mine = [c for c in changes if c.run_id == run.id]
         run.documents_new = sum(c.kind == "new" for c in mine)

@@ -5,17 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.cleaning import clean
-from storage import Change, Database, queries
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from crawler.cleaning import clean
+from storage import Change, Database, Document, queries
+
+from . import similarity
+from .changes import change_diff
 from .config import ConfigError, Settings, load_settings
-from .diff import diff_texts
-from .diff.render_text import render_terminal
+from .diff import DocumentDiff, diff_texts
+from .diff.render_html import render_page
+from .diff.render_text import render_side_by_side, render_terminal
 from .present import change_line, change_to_dict
 
 KINDS = ("new", "changed", "removed", "restored", "finalized")
@@ -73,25 +80,89 @@ def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _show(
+    diff: DocumentDiff, args: argparse.Namespace, heading: str, titles: tuple[str, str], urls: tuple[str, str]
+) -> None:
+    """A diff on the terminal, or as a self-contained page with --html."""
+    view = "side" if args.side_by_side else "inline"
+    if args.html:
+        page = render_page(diff, titles[0], titles[1], url=urls[1], old_url=urls[0], view=view)
+        Path(args.html).write_text(page, encoding="utf-8")
+        print(f"wrote {args.html}")
+        return
+    color = sys.stdout.isatty()
+    if args.side_by_side:
+        body = render_side_by_side(diff, color=color, width=shutil.get_terminal_size((120, 40)).columns)
+    else:
+        body = render_terminal(diff, color=color)
+    print(heading + body)
+
+
 def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
     with db.session() as session:
         change = session.get(Change, args.change_id)
         if change is None:
             raise UsageError(f"no change with id {args.change_id}")
-        old = change.old_version.text if change.old_version else ""
-        new = change.new_version.text if change.new_version else ""
-        diff = diff_texts(old, new)
         data = change_to_dict(change)
-        heading = f"{data['kind']}: {data['title']}\n{data['url']}\n"
-        if args.html:
-            from .diff.render_html import render_page
+        old = change.old_version.title if change.old_version else ""
+        related = f"draft: {data['related_url']}\n" if data["related_url"] else ""
+        heading = f"{data['kind']}: {data['title']}\n{data['url']}\n{related}"
+        _show(change_diff(change), args, heading, (old, data["title"]), (data["related_url"] or "", data["url"]))
+    return 0
 
-            old_title = change.old_version.title if change.old_version else ""
-            Path(args.html).write_text(render_page(diff, old_title, data["title"], data["url"]), encoding="utf-8")
-            print(f"wrote {args.html}")
-        else:
-            print(heading + render_terminal(diff, color=sys.stdout.isatty()))
+
+def _document(session: Session, ref: str) -> Document:
+    """A document by id or URL, with content."""
+    document = (
+        session.get(Document, int(ref))
+        if ref.isdigit()
+        else session.scalar(select(Document).where(Document.url == ref))
+    )
+    if document is None or document.current_version is None:
+        raise UsageError(f"no document {ref!r} with content (give an id or a URL)")
+    return document
+
+
+def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    with db.session() as session:
+        a, b = _document(session, args.a), _document(session, args.b)
+        diff = diff_texts(a.current_version.text, b.current_version.text)
+        heading = f"A #{a.id}: {a.title}\n  {a.url}\nB #{b.id}: {b.title}\n  {b.url}\n"
+        _show(diff, args, heading, (a.title, b.title), (a.url, b.url))
+    return 0
+
+
+def cmd_related(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    with db.session() as session:
+        document = _document(session, args.document)
+        indexed = similarity.update_index(session)
+        if indexed and not args.json:
+            print(f"(indexed {indexed} document{'s' if indexed != 1 else ''})", file=sys.stderr)
+        found = similarity.related(session, document.id, limit=args.limit)
+        rows = []
+        for item in found:
+            other = session.get(Document, item.document_id)
+            rows.append(
+                {
+                    "id": other.id,
+                    "score": item.score,
+                    "reason": item.reason,
+                    "source": other.source.name,
+                    "title": other.title,
+                    "url": other.url,
+                }
+            )
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            return 0
+        print(f"#{document.id} {document.title}\n  {document.url}")
+        for row in rows:
+            print(f"  {row['score']:.2f}  #{row['id']:<5} {row['source']:<10} {row['title']}  ({row['reason']})")
+        if not rows:
+            print("  no similar documents found")
     return 0
 
 
@@ -165,9 +236,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", type=_since, metavar="ISO")
     p.add_argument("--source", metavar="NAME")
     p.add_argument("--kind", choices=KINDS)
-    p = add("diff", cmd_diff, "show what a change changed")
+    p = add("diff", cmd_diff, "show what a change changed (a finalized change: the draft against its final)")
     p.add_argument("change_id", type=int, metavar="CHANGE_ID")
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML page instead")
+    p.add_argument("--side-by-side", action="store_true", help="old and new in two columns")
+    p = add("compare", cmd_compare, "diff any two documents, e.g. two regions' versions of one policy")
+    p.add_argument("a", metavar="A", help="a document id or URL")
+    p.add_argument("b", metavar="B", help="a document id or URL")
+    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML page instead")
+    p.add_argument("--side-by-side", action="store_true", help="old and new in two columns")
+    p = add("related", cmd_related, "the documents most similar to one, on any source, with a score")
+    p.add_argument("document", metavar="DOC", help="a document id or URL")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
     p = add("subscribe", cmd_subscribe, "get e-mail (or webhook posts) about changes")
     p.add_argument("address", metavar="EMAIL", help="an e-mail address, or an http(s) webhook URL")
     p.add_argument("--source", action="append", default=[], metavar="NAME", help="only this source (repeatable)")

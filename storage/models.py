@@ -6,7 +6,7 @@ import zlib
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -37,6 +37,9 @@ class Document(Base):
     url: Mapped[str] = mapped_column(String(2000), unique=True)
     title: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="final")
+    # The title without draft marks, comment-call wrappers and office prefixes (see monitor.linking),
+    # kept so that finding a final's draft reads short strings, not documents.
+    title_core: Mapped[str] = mapped_column(String(500), default="", index=True)
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("versions.id", use_alter=True, name="fk_documents_current_version")
     )
@@ -179,3 +182,50 @@ class OutboxMessage(Base):
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Link(Base):
+    """A draft and the final version published later, often at another address."""
+
+    __tablename__ = "links"
+    __table_args__ = (UniqueConstraint("draft_id"), UniqueConstraint("final_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    final_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    score: Mapped[float]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    draft: Mapped[Document] = relationship(foreign_keys=[draft_id])
+    final: Mapped[Document] = relationship(foreign_keys=[final_id])
+
+
+class Signature(Base):
+    """The MinHash signature of a document's current version, for the similarity index."""
+
+    __tablename__ = "signatures"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SignatureBand(Base):
+    """LSH buckets: documents sharing a bucket in any band are candidates for each other."""
+
+    __tablename__ = "signature_bands"
+    __table_args__ = (Index("ix_signature_bands_bucket", "band", "bucket"),)
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    band: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger)
+
+
+class Citation(Base):
+    """A document number (文号) a document cites, such as 国发〔2020〕7号: regional implementations
+    of one national policy all cite it."""
+
+    __tablename__ = "citations"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    doc_number: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from storage import Change, Database, queries
 
+from ..changes import change_diff
 from ..config import Settings, load_settings
-from ..diff import diff_texts
 from ..diff.render_html import render_page
 from ..diff.render_text import render_terminal
 from ..present import change_line
@@ -109,7 +109,7 @@ def run_demo(folder: Path) -> int:
             print("\n== events of the second crawl (policywatch changes)")
             for change in later:
                 print("  " + change_line(change))
-            shown = next((c for c in later if c.kind == "changed"), None)
+            shown = next((c for c in later if c.kind == "finalized"), None)
             if shown is not None:
                 _show_diff(shown, folder)
     mails = sorted((folder / "mail").glob("*.eml"))
@@ -120,7 +120,7 @@ def run_demo(folder: Path) -> int:
 
 
 def _show_diff(change: Change, folder: Path) -> None:
-    diff = diff_texts(change.old_version.text, change.new_version.text)
+    diff = change_diff(change)
     print(f"\n== policywatch diff {change.id}: {change.new_version.title}")
     print(render_terminal(diff, color=sys.stdout.isatty()))
     page = folder / f"diff-{change.id}.html"

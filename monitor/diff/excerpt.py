@@ -53,6 +53,6 @@ def excerpts(diff: DocumentDiff, context: int = CONTEXT_CHARS, limit: int | None
     found = [
         Excerpt(op.kind, label(op), _clip(op.segments, context))
         for op in diff.ops
-        if op.changed and op.kind != "moved_away"
+        if op.kind not in ("equal", "moved_away")
     ]
     return found[:limit] if limit else found

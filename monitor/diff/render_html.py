@@ -15,9 +15,9 @@ _env = Environment(
 )
 
 
-def render_fragment(diff: DocumentDiff) -> str:
-    """The diff views alone, for embedding in a page that brings diff.css."""
-    return _env.get_template("diff_views.html").render(diff=diff, label=label)
+def render_fragment(diff: DocumentDiff, view: str = "inline") -> str:
+    """The diff views alone (view: which one shows first), for a page that brings diff.css."""
+    return _env.get_template("diff_views.html").render(diff=diff, label=label, view=view)
 
 
 def stylesheet() -> str:

@@ -103,12 +103,15 @@ def change_diff(change: Change) -> DocumentDiff:
 
 
 def _update_title_cores(session: Session, changes: list[Change]) -> None:
-    for change in changes:
-        if change.new_version_id is not None:
-            title = session.scalar(select(Version.title).where(Version.id == change.new_version_id))
-            session.execute(
-                update(Document).where(Document.id == change.document_id).values(title_core=title_core(title))
-            )
+    document_of = {c.new_version_id: c.document_id for c in changes if c.new_version_id is not None}
+    if not document_of:
+        return
+    titles = session.execute(select(Version.id, Version.title).where(Version.id.in_(document_of))).all()
+    table = Document.__table__
+    session.execute(
+        update(table).where(table.c.id == bindparam("document")).values(title_core=bindparam("core")),
+        [{"document": document_of[version_id], "core": title_core(title)} for version_id, title in titles],
+    )
 
 
 def link_finals(session: Session, changes: list[Change]) -> list[Change]:

@@ -26,6 +26,7 @@ TITLE_AGREEMENT = 0.6
 BODY_CONTAINMENT = 0.5
 BODY_ALONE = 0.85  # a body this close links even when the title was largely rewritten
 CANDIDATE_TITLES = 0.3  # drafts whose title cores agree less are not read at all
+MAX_CANDIDATES = 10  # of those, only the best-agreeing titles are read
 SHINGLE = 3
 
 _STATUS_PREFIX = re.compile(r"^\s*[\[【［(（][^\]】］)）]{1,6}[\]】］)）]\s*")
@@ -111,7 +112,10 @@ def find_draft(session: Session, final: Document, final_version: Version) -> Mat
             Document.status == "draft", Document.id != final.id, Document.id.not_in(select(Link.draft_id))
         )
     ).all()
-    candidates = [draft_id for draft_id, draft_core in cores if similarity(draft_core, core) >= CANDIDATE_TITLES]
+    scored = [(similarity(draft_core, core), draft_id) for draft_id, draft_core in cores]
+    candidates = [
+        draft_id for score, draft_id in sorted(scored, reverse=True)[:MAX_CANDIDATES] if score >= CANDIDATE_TITLES
+    ]
     if not candidates:
         return None
     best: Match | None = None

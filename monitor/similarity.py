@@ -23,7 +23,7 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from crawler.cleaning.meta import DOC_NUMBER
@@ -32,7 +32,7 @@ from storage.models import Citation, Signature, SignatureBand
 
 NUM_PERM, BANDS, ROWS = 128, 32, 4
 SHINGLE = 3
-MAX_CITATION_CANDIDATES = 500
+MAX_CITATION_CANDIDATES = 200
 _PRIME = np.uint64(4294967291)  # the largest prime below 2**32: values fit in uint32
 _rng = np.random.default_rng(20_261_123)
 _A = _rng.integers(1, 2**31, NUM_PERM, dtype=np.uint64)
@@ -62,7 +62,8 @@ def minhash(text: str) -> np.ndarray:
 
 
 def buckets(signature: np.ndarray) -> list[int]:
-    return [zlib.crc32(signature[band * ROWS : (band + 1) * ROWS].tobytes()) for band in range(BANDS)]
+    """One key per band: the band number in the high bits, the hash of the band's rows below."""
+    return [band << 32 | zlib.crc32(signature[band * ROWS : (band + 1) * ROWS].tobytes()) for band in range(BANDS)]
 
 
 # Document numbers written in Traditional characters cite the same documents.
@@ -77,25 +78,6 @@ def citations(text: str, own_number: str | None) -> set[str]:
     return {re.sub(r"\s+", "", number).translate(_TRADITIONAL) for number in found}
 
 
-def index_document(session: Session, document_id: int, version_id: int, text: str, own_number: str | None) -> None:
-    signature = minhash(text)
-    for model in (SignatureBand, Citation, Signature):
-        session.execute(delete(model).where(model.document_id == document_id))
-    session.execute(
-        insert(Signature).values(document_id=document_id, version_id=version_id, minhash=signature.tobytes())
-    )
-    session.execute(
-        insert(SignatureBand),
-        [
-            {"document_id": document_id, "band": band, "bucket": bucket}
-            for band, bucket in enumerate(buckets(signature))
-        ],
-    )
-    cited = citations(text, own_number)
-    if cited:
-        session.execute(insert(Citation), [{"document_id": document_id, "doc_number": n} for n in sorted(cited)])
-
-
 def stale_documents(session: Session) -> list[int]:
     query = (
         select(Document.id)
@@ -106,16 +88,33 @@ def stale_documents(session: Session) -> list[int]:
     return list(session.scalars(query))
 
 
-def update_index(session: Session) -> int:
+def _index_chunk(session: Session, document_ids: list[int]) -> None:
+    rows = session.execute(
+        select(Document.id, Version.id, Version.text, Version.meta)
+        .join(Version, Version.id == Document.current_version_id)
+        .where(Document.id.in_(document_ids))
+    ).all()
+    signatures, bands, cited = [], [], []
+    for document_id, version_id, text, meta in rows:
+        signature = minhash(text)
+        signatures.append({"document_id": document_id, "version_id": version_id, "minhash": signature.tobytes()})
+        bands += [{"document_id": document_id, "bucket": key} for key in buckets(signature)]
+        cited += [
+            {"document_id": document_id, "doc_number": number}
+            for number in sorted(citations(text, (meta or {}).get("doc_number")))
+        ]
+    for model in (SignatureBand, Citation, Signature):
+        session.execute(delete(model).where(model.document_id.in_(document_ids)))
+    for model, values in ((Signature, signatures), (SignatureBand, bands), (Citation, cited)):
+        if values:
+            session.execute(insert(model), values)
+
+
+def update_index(session: Session, chunk: int = 500) -> int:
     """Index every document whose current version is not indexed yet; returns how many."""
     stale = stale_documents(session)
-    for document_id in stale:
-        row = session.execute(
-            select(Version.id, Version.text, Version.meta)
-            .join(Document, Document.current_version_id == Version.id)
-            .where(Document.id == document_id)
-        ).one()
-        index_document(session, document_id, row.id, row.text, (row.meta or {}).get("doc_number"))
+    for start in range(0, len(stale), chunk):
+        _index_chunk(session, stale[start : start + chunk])
     return len(stale)
 
 
@@ -136,12 +135,8 @@ def related(session: Session, document_id: int, limit: int = 10) -> list[Related
     signature = _signature(session, document_id)
     if signature is None:
         return []
-    keys = [(band, bucket) for band, bucket in enumerate(buckets(signature))]
-    similar = set(
-        session.scalars(
-            select(SignatureBand.document_id).where(tuple_(SignatureBand.band, SignatureBand.bucket).in_(keys))
-        )
-    )
+    keys = buckets(signature)
+    similar = set(session.scalars(select(SignatureBand.document_id).where(SignatureBand.bucket.in_(keys))))
     mine = select(Citation.doc_number).where(Citation.document_id == document_id)
     cited = dict(
         session.execute(

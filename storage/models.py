@@ -211,14 +211,15 @@ class Signature(Base):
 
 
 class SignatureBand(Base):
-    """LSH buckets: documents sharing a bucket in any band are candidates for each other."""
+    """LSH buckets: documents sharing a bucket in any band are candidates for each other.
+
+    The bucket key holds the band in its high bits, so one indexed IN (...) finds every match
+    (SQLite does not use an index for a (band, bucket) IN (...) row-value test)."""
 
     __tablename__ = "signature_bands"
-    __table_args__ = (Index("ix_signature_bands_bucket", "band", "bucket"),)
 
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
-    band: Mapped[int] = mapped_column(primary_key=True)
-    bucket: Mapped[int] = mapped_column(BigInteger)
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
 
 
 class Citation(Base):

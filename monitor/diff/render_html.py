@@ -24,14 +24,15 @@ def stylesheet() -> str:
     return _env.get_template("diff.css").render()
 
 
-def render_page(diff: DocumentDiff, old_title: str, new_title: str, url: str = "", old_url: str = "") -> str:
+def render_page(
+    diff: DocumentDiff, old_title: str, new_title: str, url: str = "", old_url: str = "", view: str = "inline"
+) -> str:
     return _env.get_template("diff_page.html").render(
         diff=diff,
-        label=label,
         old_title=old_title,
         new_title=new_title,
         url=url,
         old_url=old_url,
         css=stylesheet(),
-        views=render_fragment(diff),
+        views=render_fragment(diff, view),
     )

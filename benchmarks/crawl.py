@@ -97,6 +97,7 @@ def _ours(base_url: str, folder: str, round_number: int) -> float:
     settings = Settings(
         database_url=f"sqlite:///{Path(folder) / f'bench{round_number}.db'}",
         crawl=Politeness(delay=0, concurrency_per_domain=32, autothrottle=False, obey_robots=False),
+        http_cache_dir=None,
     )
     source = Source(
         name="bench", start_urls=[base_url + "/list/index.html"], max_pages=1000, max_documents=DOCUMENTS + 10

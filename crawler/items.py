@@ -16,3 +16,4 @@ class PageFetched:
     final_url: str | None = None
     error: str | None = None
     documents_found: int = 0  # for listing pages: document links read off the page
+    not_modified: bool = False  # the server said 304, or Scrapy's HTTP cache held a fresh copy

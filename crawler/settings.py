@@ -5,6 +5,8 @@ settings_for() layers the configured politeness and a source's overrides on top.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from scrapy.settings import Settings
 
 from .source import USER_AGENT, Politeness, Source
@@ -36,10 +38,23 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 LOG_LEVEL = "WARNING"
 LOGSTATS_INTERVAL = 0
 MEMUSAGE_ENABLED = True
+MEMUSAGE_CHECK_INTERVAL_SECONDS = 5.0
 
 
-def settings_for(politeness: Politeness, source: Source | None = None, *, log_level: str = "WARNING") -> Settings:
+@dataclass
+class CrawlOptions:
+    """What a crawl process needs besides its sources."""
+
+    database_url: str
+    politeness: Politeness
+    cache_dir: str | None = None  # Scrapy's HTTP cache, for conditional requests; None: off
+    memory_limit_mb: int = 0  # 0: no limit
+    log_level: str = "WARNING"
+
+
+def settings_for(options: CrawlOptions, source: Source | None = None) -> Settings:
     """This module's settings with the configured politeness and the source's own overrides."""
+    politeness = options.politeness
     settings = Settings()
     settings.setmodule(__name__, priority="project")
     delay = source.delay if source and source.delay is not None else politeness.delay
@@ -58,7 +73,14 @@ def settings_for(politeness: Politeness, source: Source | None = None, *, log_le
             "RETRY_TIMES": politeness.retries,
             "DOWNLOAD_TIMEOUT": politeness.timeout,
             "DOWNLOAD_MAXSIZE": politeness.max_page_bytes,
-            "LOG_LEVEL": log_level,
+            "LOG_LEVEL": options.log_level,
+            "POLICYWATCH_DATABASE_URL": options.database_url,
+            # Scrapy's HTTP cache with the RFC 2616 policy sends If-None-Match/If-Modified-Since for
+            # pages that carried an ETag or Last-Modified; a 304 comes back flagged "cached".
+            "HTTPCACHE_ENABLED": options.cache_dir is not None,
+            "HTTPCACHE_DIR": options.cache_dir or "httpcache",
+            "HTTPCACHE_POLICY": "scrapy.extensions.httpcache.RFC2616Policy",
+            "MEMUSAGE_LIMIT_MB": options.memory_limit_mb,
         },
         priority="cmdline",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
@@ -53,7 +54,10 @@ class Source(BaseModel):
     max_documents: int = Field(1000, ge=1)
     delay: float | None = Field(None, ge=0)
     concurrency: int | None = Field(None, ge=1, le=32)
-    schedule: str = "every 6h"
+    schedule: str = "every 6h"  # "every 30m", "every 6h", "every 1d", or a crontab line "0 */6 * * *"
+    # rhythm: drafts and recently changed documents every run, settled finals daily or weekly;
+    # always: every known document at every run.
+    revisit: Literal["rhythm", "always"] = "rhythm"
     enabled: bool = True
 
     @field_validator("start_urls")

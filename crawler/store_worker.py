@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from storage import Database
-from storage.recording import finish_run, record_document, record_listing
+from storage.recording import finish_run, has_content, record_document, record_listing
 
 from .items import PageFetched
 from .source import Source
@@ -72,20 +72,23 @@ def _store(db: Database, batch: list[_Page]) -> None:
                     documents_found=page.documents_found,
                 )
                 continue
-            try:
-                outcome, content, error = classify(page, job.source)
-            except Exception as exc:  # noqa: BLE001 - one bad page is a failed fetch, not a dead worker
-                outcome, content, error = "failed", None, f"cleaning failed: {exc!r}"[:500]
+            if page.not_modified and has_content(session, page.url):
+                outcome, content, error = "unchanged", None, None  # a 304 costs no parse
+            else:
+                try:
+                    outcome, content, error = classify(page, job.source)
+                except Exception as exc:  # noqa: BLE001 - one bad page is a failed fetch, not a dead worker
+                    outcome, content, error = "failed", None, f"cleaning failed: {exc!r}"[:500]
             record_document(
                 session,
                 job.run_id,
                 job.source_id,
                 page.url,
                 outcome=outcome,
-                http_status=page.status,
+                http_status=304 if outcome == "unchanged" else page.status,
                 content=content,
                 error=error,
-                size=len(page.body),
+                size=0 if page.not_modified else len(page.body),
             )
 
 

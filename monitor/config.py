@@ -40,6 +40,8 @@ class Settings(BaseModel):
     web: WebSettings = WebSettings()
     ops_email: str | None = None
     crawl_time_limit: float = Field(3600.0, gt=0, description="seconds before a crawl is stopped")
+    crawl_memory_limit_mb: int = Field(1024, ge=0, description="a crawl using more is stopped; 0: no limit")
+    http_cache_dir: Path | None = Path("data/httpcache")  # for conditional requests; relative to the config
     # Where the settings came from, for relative paths and messages; not read from the file.
     base_dir: Path = Path(".")
 
@@ -96,7 +98,9 @@ def load_settings(path: str | Path | None = None, environ: dict[str, str] | None
         raise ConfigError(f"{config_path}: {_first_error(exc)}") from None
     database_url = env.get("POLICYWATCH_DATABASE_URL") or _sqlite_relative_to(settings.database_url, base)
     seeds_dir = settings.seeds_dir if settings.seeds_dir.is_absolute() else base / settings.seeds_dir
-    return settings.model_copy(update={"database_url": database_url, "seeds_dir": seeds_dir})
+    cache = settings.http_cache_dir
+    cache = cache if cache is None or cache.is_absolute() else base / cache
+    return settings.model_copy(update={"database_url": database_url, "seeds_dir": seeds_dir, "http_cache_dir": cache})
 
 
 def load_source(path: Path) -> Source:

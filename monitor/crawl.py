@@ -9,9 +9,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import signal
+import threading
+import time
 from dataclasses import dataclass
+from datetime import datetime
+from multiprocessing.context import BaseContext
 
 from crawler.process import CrawlJob, run_crawl
+from crawler.settings import CrawlOptions
 from crawler.source import Source
 from notifier.email import EmailChannel
 from notifier.outbox import Channel, DispatchReport, dispatch
@@ -24,6 +29,10 @@ from .config import Settings
 
 log = logging.getLogger(__name__)
 GRACE_SECONDS = 30.0
+_FORCED_REASONS = {
+    "timeout": "the crawl took longer than its time limit",
+    "interrupted": "policywatch was stopped during the crawl",
+}
 
 
 @dataclass
@@ -49,26 +58,46 @@ def channels(settings: Settings) -> dict[str, Channel]:
     return {"email": EmailChannel(settings.smtp), "webhook": WebhookChannel()}
 
 
-def _run_child(jobs: list[CrawlJob], settings: Settings, log_level: str, time_limit: float) -> str | None:
-    """Crawl in a fresh process; returns the run status to force ("timeout", "crashed") if any."""
-    context = multiprocessing.get_context("spawn")
-    child = context.Process(
-        target=run_crawl, args=(jobs, settings.crawl, settings.database_url, log_level), name="policywatch-crawl"
+def crawl_options(settings: Settings, log_level: str = "WARNING") -> CrawlOptions:
+    cache = settings.http_cache_dir
+    return CrawlOptions(
+        database_url=settings.database_url,
+        politeness=settings.crawl,
+        cache_dir=str(cache) if cache else None,
+        memory_limit_mb=settings.crawl_memory_limit_mb,
+        log_level=log_level,
+    )
+
+
+def _run_child(
+    jobs: list[CrawlJob],
+    options: CrawlOptions,
+    time_limit: float,
+    stop: threading.Event | None,
+    context: BaseContext | None,
+) -> str | None:
+    """Crawl in a fresh process; returns the run status to force ("timeout", "interrupted",
+    "crashed:…") when the child did not end on its own."""
+    child = (context or multiprocessing.get_context("spawn")).Process(
+        target=run_crawl, args=(jobs, options), name="policywatch-crawl"
     )
     child.start()
-    child.join(time_limit)
-    if child.is_alive():
-        log.warning("crawl exceeded %.0f s; stopping it", time_limit)
-        child.terminate()  # SIGTERM: Scrapy closes the spiders cleanly
-        child.join(GRACE_SECONDS)
-        if child.is_alive():
-            child.kill()
-            child.join()
-        return "timeout"
-    if child.exitcode != 0:
+    deadline = time.monotonic() + time_limit
+    forced = None
+    while child.is_alive():
+        child.join(0.5)
+        if child.is_alive() and (time.monotonic() > deadline or (stop is not None and stop.is_set())):
+            forced = "timeout" if time.monotonic() > deadline else "interrupted"
+            log.warning("stopping the crawl of %s (%s)", ", ".join(j.source.name for j in jobs), forced)
+            child.terminate()  # SIGTERM: Scrapy closes the spiders cleanly and the pages in hand are stored
+            child.join(GRACE_SECONDS)
+            if child.is_alive():
+                child.kill()
+                child.join()
+    if forced is None and child.exitcode != 0:
         reason = f"signal {signal.Signals(-child.exitcode).name}" if child.exitcode < 0 else f"exit {child.exitcode}"
-        return f"crashed:{reason}"
-    return None
+        forced = f"crashed:{reason}"
+    return forced
 
 
 def crawl(
@@ -78,18 +107,27 @@ def crawl(
     db: Database | None = None,
     log_level: str = "WARNING",
     time_limit: float | None = None,
+    stop: threading.Event | None = None,
+    context: BaseContext | None = None,
+    scheduled_at: datetime | None = None,
 ) -> tuple[list[RunSummary], DispatchReport]:
-    """Crawl the sources now (together, in one child process), then detect and notify."""
+    """Crawl the sources now (together, in one child process), then detect and notify.
+
+    stop: set it to end the crawl early (the daemon's shutdown); context: how to start the child
+    (the daemon uses a forkserver with Scrapy already imported).
+    """
     db = db or Database(settings.database_url)
     with db.session() as session:
         jobs = []
         for source in sources:
             row = ensure_source(session, source.name, source.title)
             run = start_run(session, row)
-            jobs.append(
-                CrawlJob(source=source, source_id=row.id, run_id=run.id, known_urls=known_urls(session, row.id))
-            )
-    forced = _run_child(jobs, settings, log_level, time_limit or settings.crawl_time_limit)
+            run.scheduled_at = scheduled_at
+            due, resting = known_urls(session, row.id, due_only=source.revisit == "rhythm")
+            jobs.append(CrawlJob(source=source, source_id=row.id, run_id=run.id, known_urls=due, resting_urls=resting))
+    forced = _run_child(
+        jobs, crawl_options(settings, log_level), time_limit or settings.crawl_time_limit, stop, context
+    )
     return finish(db, settings, [job.run_id for job in jobs], forced)
 
 
@@ -103,7 +141,7 @@ def finish(
             if run.status == "running":
                 status, _, reason = (forced or "crashed:the crawl process ended early").partition(":")
                 run.status, run.finished_at = status, utcnow()
-                run.error = reason or "the crawl took longer than its time limit"
+                run.error = reason or _FORCED_REASONS.get(status, status)
         detect_and_enqueue(session, runs, settings.web.base_url)
         summaries = [
             RunSummary(

@@ -11,6 +11,7 @@ body decides; the title guards against a final that merely quotes a draft.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 
@@ -100,29 +101,42 @@ def _published_before(draft_meta: dict | None, final_meta: dict | None) -> bool:
     return not (draft_date and final_date) or draft_date <= final_date
 
 
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
 def find_draft(session: Session, final: Document, final_version: Version) -> Match | None:
     """The unlinked draft, on any source and not published after it, that this document finalizes.
 
-    Drafts are narrowed by their stored title cores first (short strings, one query), so only a
-    handful of draft texts are ever read.
+    Drafts sharing the final's title core exactly are tried first (an indexed lookup); otherwise
+    the stored cores of all open drafts are compared (short strings, one query), and only the
+    texts of the few best are read.
     """
     core = title_core(final_version.title)
-    cores = session.execute(
-        select(Document.id, Document.title_core).where(
-            Document.status == "draft", Document.id != final.id, Document.id.not_in(select(Link.draft_id))
-        )
-    ).all()
-    scored = [(similarity(draft_core, core), draft_id) for draft_id, draft_core in cores]
-    candidates = [
-        draft_id for score, draft_id in sorted(scored, reverse=True)[:MAX_CANDIDATES] if score >= CANDIDATE_TITLES
-    ]
-    if not candidates:
-        return None
+    open_drafts = select(Document.id).where(
+        Document.status == "draft", Document.id != final.id, Document.id.not_in(select(Link.draft_id))
+    )
+    exact = list(session.scalars(open_drafts.where(Document.title_core == core)))
+    best = _best_match(session, exact, final_version) if exact else None
+    if best is not None:
+        return best
+    mine = _bigrams(core)
+    scored = []
+    for draft_id, draft_core in session.execute(open_drafts.add_columns(Document.title_core)).all():
+        theirs = _bigrams(draft_core)
+        score = 2 * len(mine & theirs) / (len(mine) + len(theirs)) if mine or theirs else 0.0
+        if score >= CANDIDATE_TITLES:
+            scored.append((score, draft_id))
+    candidates = [draft_id for _score, draft_id in heapq.nlargest(MAX_CANDIDATES, scored)]
+    return _best_match(session, candidates, final_version) if candidates else None
+
+
+def _best_match(session: Session, draft_ids: list[int], final_version: Version) -> Match | None:
     best: Match | None = None
     rows = session.execute(
         select(Document.id, Version.title, Version.text, Version.meta)
         .join(Version, Version.id == Document.current_version_id)
-        .where(Document.id.in_(candidates))
+        .where(Document.id.in_(draft_ids))
     ).all()
     for draft_id, title, text, meta in rows:
         if not _published_before(meta, final_version.meta):

@@ -48,6 +48,8 @@ class Document(Base):
     last_changed_at: Mapped[datetime | None] = mapped_column(index=True)
     # Set while the page answers 404/410 or a "not found" page; cleared when content returns.
     gone_since: Mapped[datetime | None]
+    # When the crawl should fetch it again: drafts every run, old unchanged finals rarely.
+    next_visit_at: Mapped[datetime | None] = mapped_column(index=True)
 
     source: Mapped[Source] = relationship()
     current_version: Mapped[Version | None] = relationship(foreign_keys=[current_version_id], post_update=True)
@@ -101,6 +103,8 @@ class Run(Base):
     http_errors: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
     changes_detected: Mapped[bool] = mapped_column(default=False)
+    # For scheduled runs: when the scheduler meant to start it (started_at minus this is the delay).
+    scheduled_at: Mapped[datetime | None]
 
     source: Mapped[Source] = relationship()
 
@@ -230,3 +234,20 @@ class Citation(Base):
 
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
     doc_number: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class Incident(Base):
+    """An ops problem with a source, open until the source recovers: one alert when it opens,
+    one "recovered" message when it closes."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_open", "source_id", "closed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # failing, empty_listing, stuck
+    detail: Mapped[str] = mapped_column(Text, default="")
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+    source: Mapped[Source] = relationship()

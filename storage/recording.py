@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import bindparam, func, insert, select, update
@@ -14,7 +14,11 @@ from sqlalchemy.orm import Session
 
 from .models import Document, Fetch, Run, Source, Version, utcnow
 
-Outcome = Literal["ok", "gone", "failed"]
+# ok: content seen and cleaned; unchanged: the server said 304 (or Scrapy's HTTP cache held a fresh
+# copy), so the current version was seen again without parsing; gone: 404/410/not-found page;
+# failed: anything else, which changes nothing.
+Outcome = Literal["ok", "unchanged", "gone", "failed"]
+RECENT, SETTLED = timedelta(days=30), timedelta(days=180)
 
 
 @dataclass
@@ -69,9 +73,13 @@ def record_listing(
 # Built once: this path runs for every page of every crawl, and building SQLAlchemy statements
 # costs more than executing them.
 _documents, _versions, _fetches = Document.__table__, Version.__table__, Fetch.__table__
-_FIND_DOCUMENT = select(_documents.c.id, _documents.c.current_version_id, _documents.c.gone_since).where(
-    _documents.c.url == bindparam("url")
-)
+_FIND_DOCUMENT = select(
+    _documents.c.id,
+    _documents.c.current_version_id,
+    _documents.c.gone_since,
+    _documents.c.status,
+    _documents.c.last_changed_at,
+).where(_documents.c.url == bindparam("url"))
 _FIND_DOCUMENT_ID = select(_documents.c.id).where(_documents.c.url == bindparam("url"))
 _INSERT_DOCUMENT = insert(_documents).returning(_documents.c.id)
 _INSERT_IGNORING = {
@@ -124,6 +132,14 @@ def _version_id(session: Session, document_id: int, content: Content, now: datet
     return session.execute(_INSERT_VERSION, values).scalar_one()
 
 
+def next_visit(status: str, last_changed_at: datetime | None, now: datetime) -> datetime:
+    """When to fetch a document again: drafts and recently changed documents at every run (the
+    time is now), settled finals daily, finals unchanged for half a year weekly."""
+    if status == "draft" or last_changed_at is None or now - last_changed_at < RECENT:
+        return now
+    return now + (timedelta(days=1) if now - last_changed_at < SETTLED else timedelta(days=7))
+
+
 def record_document(
     session: Session,
     run_id: int,
@@ -146,16 +162,30 @@ def record_document(
         if document_id is None:
             document_id, created = _new_document(session, source_id, url, now)
         version_id = _version_id(session, document_id, content, now, new_document=created)
+        changed = known is None or known.current_version_id != version_id
+        last_changed = now if changed else known.last_changed_at
         values = {
             "document_id": document_id,
             "title": content.title,
             "status": content.status,
             "gone_since": None,
             "last_fetched_at": now,
+            "next_visit_at": next_visit(content.status, last_changed, now),
         }
-        if known is None or known.current_version_id != version_id:
+        if changed:
             values |= {"current_version_id": version_id, "last_changed_at": now}
         session.execute(_UPDATE_DOCUMENT, values)
+    elif outcome == "unchanged" and known is not None:
+        version_id = known.current_version_id
+        session.execute(
+            _UPDATE_DOCUMENT,
+            {
+                "document_id": document_id,
+                "gone_since": None,
+                "last_fetched_at": now,
+                "next_visit_at": next_visit(known.status, known.last_changed_at, now),
+            },
+        )
     elif outcome == "gone" and known is not None and known.gone_since is None:
         session.execute(_UPDATE_DOCUMENT, {"document_id": document_id, "gone_since": now})
     session.execute(
@@ -176,6 +206,10 @@ def record_document(
     )
 
 
+def has_content(session: Session, url: str) -> bool:
+    return session.execute(_FIND_DOCUMENT, {"url": url}).first() is not None
+
+
 def finish_run(session: Session, run_id: int, status: str, error: str | None = None) -> Run:
     """Close a run with its fetch statistics; a run with no good listing page has failed."""
     run = session.get(Run, run_id)
@@ -194,8 +228,16 @@ def finish_run(session: Session, run_id: int, status: str, error: str | None = N
     return run
 
 
-def known_urls(session: Session, source_id: int) -> list[str]:
-    return list(session.scalars(select(Document.url).where(Document.source_id == source_id).order_by(Document.id)))
+def known_urls(session: Session, source_id: int, *, due_only: bool = True) -> tuple[list[str], list[str]]:
+    """(due, resting): the source's documents to fetch this run, and those whose next visit is
+    later (the crawl skips them even when a listing links them)."""
+    rows = session.execute(
+        select(Document.url, Document.next_visit_at).where(Document.source_id == source_id).order_by(Document.id)
+    ).all()
+    now = utcnow()
+    due = [url for url, at in rows if not due_only or at is None or at <= now]
+    resting = [url for url, at in rows if due_only and at is not None and at > now]
+    return due, resting
 
 
 def count_documents(session: Session, source_id: int) -> int:

@@ -26,12 +26,22 @@ def _charset(response: Response) -> str | None:
 class PolicySpider(Spider):
     name = "policy"
 
-    def __init__(self, source: Source, run_id: int, source_id: int, known_urls: list[str] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        source: Source,
+        run_id: int,
+        source_id: int,
+        known_urls: list[str] = (),
+        resting_urls: list[str] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(name=f"policy:{source.name}", **kwargs)
         self.source = source
         self.run_id = run_id
         self.source_id = source_id
         self.known_urls = list(known_urls)
+        # Documents not due for a visit yet are skipped even when a listing links them.
+        self.resting = set(resting_urls)
         self.requested: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
@@ -52,7 +62,7 @@ class PolicySpider(Spider):
         )
 
     def _document_request(self, url: str) -> Request | None:
-        if url in self.requested or len(self.requested) >= self.source.max_documents:
+        if url in self.requested or url in self.resting or len(self.requested) >= self.source.max_documents:
             return None
         self.requested.add(url)
         return Request(
@@ -93,6 +103,7 @@ class PolicySpider(Spider):
             body=response.body,
             encoding=_charset(response),
             final_url=response.url,
+            not_modified="cached" in response.flags,
         )
 
     def failed(self, failure: Failure) -> Iterator[PageFetched]:

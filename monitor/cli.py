@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.cleaning import clean
-from storage import Change, Database, Document, queries
+from storage import Change, Database, Document, Run, queries
+from storage import Source as SourceRow
 
-from . import similarity
+from . import similarity, status
 from .changes import change_diff
 from .config import ConfigError, Settings, load_settings
 from .diff import DocumentDiff, diff_texts
@@ -212,6 +213,48 @@ def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from .daemon import Daemon
+
+    logging.getLogger().setLevel(logging.INFO)
+    return Daemon(args.config).run()
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    with db.session() as session:
+        report = status.source_status(session, settings.sources())
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(status.status_lines(report)) or "no sources: add a seed file")
+    return 0
+
+
+def cmd_runs(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    with db.session() as session:
+        query = select(Run).order_by(Run.id.desc()).limit(args.limit)
+        if args.source:
+            query = query.join(Run.source).where(SourceRow.name == args.source)
+        runs = [status.run_to_dict(run) for run in session.scalars(query)]
+    if args.json:
+        print(json.dumps(runs, ensure_ascii=False, indent=2))
+        return 0
+    for run in runs:
+        errors = ", ".join(f"{code}×{n}" for code, n in run["http_errors"].items())
+        counts = (
+            f"{run['pages_fetched']:>5} pages {run['new']:>3} new {run['changed']:>3} changed "
+            f"{run['removed']:>3} removed"
+        )
+        print(
+            f"#{run['id']:<5} {run['started_at']} {run['source']:<14} {run['status']:<11} {counts}"
+            + (f"  errors: {errors}" if errors else "")
+            + (f"  {run['error']}" if run["error"] else "")
+        )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from .demo import run_demo
 
@@ -258,6 +301,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("clean", cmd_clean, "extract the document from saved HTML pages")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("files", nargs="+", metavar="FILE")
+    p = add("run", cmd_run, "run the scheduler daemon: every source on its schedule, until SIGTERM")
+    p = add("status", cmd_status, "each source: last run, next run, documents watched, failures, open incidents")
+    p.add_argument("--json", action="store_true")
+    p = add("runs", cmd_runs, "the crawl runs, newest first")
+    p.add_argument("--source", metavar="NAME")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
     p = add("demo", cmd_demo, "run the offline demonstration on a local site")
     p.add_argument("--dir", default="demo-output", help="where the demo keeps its database and e-mails")
     return parser
@@ -265,7 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     try:
         settings = load_settings(args.config) if args.command not in ("clean", "demo") else Settings()
         return args.handler(args, settings)

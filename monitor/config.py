@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from crawler.source import Politeness, Source
 from notifier.email import SmtpSettings
 
+from .schedule import trigger
+
 CONFIG_NAME = "policywatch.toml"
 
 
@@ -30,6 +32,25 @@ class WebSettings(BaseModel):
     base_url: str = ""
 
 
+class DaemonSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_parallel_crawls: int = Field(2, ge=1, le=64)
+    seed_poll_seconds: float = Field(10.0, gt=0, description="how often the seeds folder is checked for edits")
+    grace_seconds: float = Field(30.0, ge=0, description="how long a running crawl may take to stop on shutdown")
+    jitter_seconds: int = Field(120, ge=0)
+    outbox_retry_seconds: float = Field(300.0, gt=0)
+    index_seconds: float = Field(600.0, gt=0, description="how often the related-documents index is updated")
+    timezone: str = "Asia/Shanghai"  # for crontab schedules
+
+
+class AlertSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ops_email: str | None = None
+    after_failures: int = Field(3, ge=1)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -38,7 +59,8 @@ class Settings(BaseModel):
     crawl: Politeness = Politeness()
     smtp: SmtpSettings = SmtpSettings()
     web: WebSettings = WebSettings()
-    ops_email: str | None = None
+    daemon: DaemonSettings = DaemonSettings()
+    alerts: AlertSettings = AlertSettings()
     crawl_time_limit: float = Field(3600.0, gt=0, description="seconds before a crawl is stopped")
     crawl_memory_limit_mb: int = Field(1024, ge=0, description="a crawl using more is stopped; 0: no limit")
     http_cache_dir: Path | None = Path("data/httpcache")  # for conditional requests; relative to the config
@@ -107,9 +129,14 @@ def load_source(path: Path) -> Source:
     data = _read_toml(path)
     data.setdefault("name", path.stem)
     try:
-        return Source.model_validate(data)
+        source = Source.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"{path}: {_first_error(exc)}") from None
+    try:
+        trigger(source.schedule)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    return source
 
 
 def load_sources(seeds_dir: Path) -> list[Source]:

@@ -75,6 +75,7 @@ def _run_child(
     time_limit: float,
     stop: threading.Event | None,
     context: BaseContext | None,
+    grace: float = GRACE_SECONDS,
 ) -> str | None:
     """Crawl in a fresh process; returns the run status to force ("timeout", "interrupted",
     "crashed:…") when the child did not end on its own."""
@@ -90,7 +91,7 @@ def _run_child(
             forced = "timeout" if time.monotonic() > deadline else "interrupted"
             log.warning("stopping the crawl of %s (%s)", ", ".join(j.source.name for j in jobs), forced)
             child.terminate()  # SIGTERM: Scrapy closes the spiders cleanly and the pages in hand are stored
-            child.join(GRACE_SECONDS)
+            child.join(grace)
             if child.is_alive():
                 child.kill()
                 child.join()
@@ -110,6 +111,7 @@ def crawl(
     stop: threading.Event | None = None,
     context: BaseContext | None = None,
     scheduled_at: datetime | None = None,
+    grace: float = GRACE_SECONDS,
 ) -> tuple[list[RunSummary], DispatchReport]:
     """Crawl the sources now (together, in one child process), then detect and notify.
 
@@ -126,7 +128,7 @@ def crawl(
             due, resting = known_urls(session, row.id, due_only=source.revisit == "rhythm")
             jobs.append(CrawlJob(source=source, source_id=row.id, run_id=run.id, known_urls=due, resting_urls=resting))
     forced = _run_child(
-        jobs, crawl_options(settings, log_level), time_limit or settings.crawl_time_limit, stop, context
+        jobs, crawl_options(settings, log_level), time_limit or settings.crawl_time_limit, stop, context, grace
     )
     return finish(db, settings, [job.run_id for job in jobs], forced)
 

@@ -61,9 +61,9 @@ def _shingles(text: str) -> set[str]:
     return {squashed[i : i + SHINGLE] for i in range(len(squashed) - SHINGLE + 1)}
 
 
-def containment(part: str, whole: str) -> float:
-    """Share of part's 3-grams found in whole."""
-    mine = _shingles(part)
+def containment(part: str | set[str], whole: str) -> float:
+    """Share of part's 3-grams (or of a precomputed 3-gram set) found in whole."""
+    mine = part if isinstance(part, set) else _shingles(part)
     return len(mine & _shingles(whole)) / len(mine) if mine else 0.0
 
 
@@ -87,8 +87,9 @@ class Match:
     score: float
 
 
-def match_score(draft_title: str, draft_text: str, final_title: str, final_text: str) -> float | None:
-    """How surely the final is the draft's final version (None: it is not)."""
+def match_score(draft_title: str, draft_text: str, final_title: str, final_text: str | set[str]) -> float | None:
+    """How surely the final is the draft's final version (None: it is not). final_text may be the
+    final's 3-gram set, when one final is matched against several drafts."""
     titles = similarity(title_core(draft_title), title_core(final_title))
     body = containment(final_text, draft_text)
     if body >= BODY_ALONE or (titles >= TITLE_AGREEMENT and body >= BODY_CONTAINMENT):
@@ -138,10 +139,11 @@ def _best_match(session: Session, draft_ids: list[int], final_version: Version) 
         .join(Version, Version.id == Document.current_version_id)
         .where(Document.id.in_(draft_ids))
     ).all()
+    final_grams = _shingles(final_version.text)
     for draft_id, title, text, meta in rows:
         if not _published_before(meta, final_version.meta):
             continue
-        score = match_score(title, text, final_version.title, final_version.text)
+        score = match_score(title, text, final_version.title, final_grams)
         if score is not None and (best is None or score > best.score):
             best = Match(draft_id, score)
     return best

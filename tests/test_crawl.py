@@ -200,3 +200,25 @@ def test_a_page_over_the_size_limit_is_a_failed_fetch(workspace, site):
             select(Fetch.outcome, Fetch.error).where(Fetch.url == site.url(path)).order_by(Fetch.id.desc())
         ).first()
     assert last.outcome == "failed" and last.error
+
+
+def test_conditional_requests_skip_unchanged_pages(workspace, site):
+    site.static = True  # pages published once, served with an ETag, 304 on If-None-Match
+    for name in ("wansheng-plan", "alxa-opinion", "nx-kjt-draft"):
+        site.publish("kjfw", name)
+    workspace.crawl("kjfw")
+    versions = _count(workspace, Version)
+
+    workspace.crawl("kjfw")
+
+    with workspace.db.session() as session:
+        second = session.scalar(select(func.max(Fetch.run_id)))
+        fetches = session.execute(
+            select(Fetch.http_status, Fetch.outcome, Fetch.size, Fetch.version_id).where(
+                Fetch.run_id == second, Fetch.kind == "document"
+            )
+        ).all()
+    assert [(f.http_status, f.outcome, f.size) for f in fetches] == [(304, "unchanged", 0)] * 3
+    assert all(f.version_id for f in fetches)  # each fetch records the version it saw
+    assert _count(workspace, Version) == versions
+    assert len(workspace.changes()) == 3

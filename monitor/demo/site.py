@@ -9,8 +9,11 @@ documents change only when the demo (or a test) edits, publishes or removes them
 
 from __future__ import annotations
 
+import hashlib
 import random
+import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -79,9 +82,14 @@ class DemoSite:
         self.sections = {s.name: s for s in sections or DEFAULT_SECTIONS}
         self.pages: dict[str, Page] = {}
         self.requests: list[tuple[str, str]] = []  # (path, User-Agent)
-        self._lock = threading.Lock()
+        self.delay = 0.0  # seconds before each answer: a slow server
+        # Static publishing, as TRS sites do: each page is rendered once (chrome and all) and served
+        # with an ETag until its document changes; If-None-Match gets a 304.
+        self.static = False
+        self._published: dict[str, tuple[str, tuple[int, str, bytes]]] = {}
+        self._lock = threading.RLock()
         self._env = Environment(loader=PackageLoader("monitor.demo", "templates"), autoescape=select_autoescape())
-        self._server = ThreadingHTTPServer((host, port), _handler(self))
+        self._server = _QuietServer((host, port), _handler(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -155,6 +163,31 @@ class DemoSite:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def answer(self, path: str, user_agent: str = "", if_none_match: str | None = None) -> tuple[int, dict, bytes]:
+        """(status, headers, body) for a request, honouring conditional requests in static mode."""
+        time.sleep(self.delay)
+        if not self.static:
+            status, content_type, body = self.render(path, user_agent)
+            return status, {"Content-Type": content_type}, body
+        with self._lock:
+            key = self._fingerprint(path)
+            cached = self._published.get(path)
+            if cached is None or cached[0] != key:
+                cached = self._published[path] = (key, self.render(path, user_agent))
+        etag = f'"{hashlib.md5(cached[1][2]).hexdigest()}"'
+        if if_none_match == etag:
+            self.requests.append((path, user_agent))
+            return 304, {"ETag": etag}, b""
+        status, content_type, body = cached[1]
+        return status, {"Content-Type": content_type, "ETag": etag}, body
+
+    def _fingerprint(self, path: str) -> str:
+        """What a static page depends on: its document, or the listing it shows."""
+        page = self.pages.get(path)
+        if page is not None:
+            return f"{page.state}:{page.sample.title}:{page.sample.text}"
+        return "|".join(f"{p.path}:{p.state}:{p.on_listing}" for p in self.pages.values())
+
     def render(self, path: str, user_agent: str = "") -> tuple[int, str, bytes]:
         """(status, content type, body) for a request path."""
         with self._lock:
@@ -214,12 +247,23 @@ def _listing_number(path: str, prefix: str) -> int | None:
     return None
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A crawler that hangs up mid-answer (a stopped crawl) is not an error worth printing."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def _handler(site: DemoSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            status, content_type, body = site.render(self.path.split("?", 1)[0], self.headers.get("User-Agent", ""))
+            path = self.path.split("?", 1)[0]
+            status, headers, body = site.answer(
+                path, self.headers.get("User-Agent", ""), self.headers.get("If-None-Match")
+            )
             self.send_response(status)
-            self.send_header("Content-Type", content_type)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

@@ -1,0 +1,93 @@
+"""Ops alerts: a source failing run after run, a listing that suddenly yields no documents, a
+crawl stuck past its time limit. One message when an incident opens, one when it closes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import OutboxMessage, Run, Source, utcnow
+from storage.models import Incident
+
+HISTORY = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    detail: str
+
+
+def consecutive_failures(runs: list[Run]) -> int:
+    """How many of the newest finished runs failed in a row."""
+    count = 0
+    for run in runs:
+        if run.status == "ok":
+            break
+        count += 1
+    return count
+
+
+def problems(runs: list[Run], after_failures: int) -> list[Problem]:
+    """What is wrong with a source now, judged by its finished runs, newest first."""
+    if not runs:
+        return []
+    found = []
+    failures = consecutive_failures(runs)
+    if failures >= after_failures:
+        found.append(
+            Problem("failing", f"{failures} runs in a row have failed; the last: {runs[0].error or runs[0].status}")
+        )
+    if runs[0].status == "timeout":
+        found.append(
+            Problem("stuck", f"the run started {runs[0].started_at:%Y-%m-%d %H:%M} UTC was stopped at its time limit")
+        )
+    ok = [run for run in runs if run.status == "ok"]
+    if ok and ok[0].documents_found == 0 and any(run.documents_found > 0 for run in ok[1:]):
+        found.append(
+            Problem("empty_listing", "the listing pages returned no document links (has the site changed its layout?)")
+        )
+    return found
+
+
+def review(session: Session, source: Source, ops_email: str | None, after_failures: int) -> list[Incident]:
+    """Open and close the source's incidents; queue one message per opening and per closing."""
+    runs = list(
+        session.scalars(
+            select(Run)
+            .where(Run.source_id == source.id, Run.status != "running")
+            .order_by(Run.id.desc())
+            .limit(HISTORY)
+        )
+    )
+    current = {p.kind: p for p in problems(runs, after_failures)}
+    open_ = {
+        i.kind: i
+        for i in session.scalars(select(Incident).where(Incident.source_id == source.id, Incident.closed_at.is_(None)))
+    }
+    changed = []
+    for kind, problem in current.items():
+        if kind not in open_:
+            incident = Incident(source_id=source.id, kind=kind, detail=problem.detail)
+            session.add(incident)
+            changed.append(incident)
+            _notify(session, ops_email, f"[policywatch ops] {source.name}: {kind.replace('_', ' ')}", problem.detail)
+    for kind, incident in open_.items():
+        if kind not in current:
+            incident.closed_at = utcnow()
+            changed.append(incident)
+            _notify(
+                session,
+                ops_email,
+                f"[policywatch ops] {source.name}: recovered ({kind.replace('_', ' ')})",
+                f"Open since {incident.opened_at:%Y-%m-%d %H:%M} UTC: {incident.detail}\nThe last run was fine.",
+            )
+    session.flush()
+    return changed
+
+
+def _notify(session: Session, ops_email: str | None, subject: str, body: str) -> None:
+    if ops_email:
+        session.add(OutboxMessage(channel="email", recipient=ops_email, subject=subject, body_text=body + "\n"))

@@ -1,0 +1,175 @@
+"""The scheduler daemon, run for real in a subprocess against the local site."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+from sqlalchemy import select
+
+from monitor.alerts import Problem, problems
+from monitor.schedule import trigger
+from storage import Change, OutboxMessage, Run, Version
+
+from .conftest import POLICYWATCH
+
+DAEMON_SETTINGS = (
+    "\n[daemon]\nseed_poll_seconds = 0.5\njitter_seconds = 0\ngrace_seconds = 10\noutbox_retry_seconds = 1\n"
+)
+
+
+class Daemon:
+    def __init__(self, workspace, extra: str = "") -> None:
+        workspace.config.write_text(
+            workspace.config.read_text(encoding="utf-8") + DAEMON_SETTINGS + extra, encoding="utf-8"
+        )
+        self.workspace = workspace
+        env = {**os.environ, "POLICYWATCH_CONFIG": str(workspace.config)}
+        self.process = subprocess.Popen(
+            [str(POLICYWATCH), "run"],
+            env=env,
+            cwd=workspace.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def runs(self, source: str | None = None) -> list[Run]:
+        with self.workspace.db.session() as session:
+            runs = session.scalars(select(Run).order_by(Run.id)).all()
+            return [r for r in runs if source is None or r.source.name == source]
+
+    def wait_for(self, condition, timeout: float = 90.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = condition()
+            if result:
+                return result
+            assert self.process.poll() is None, f"the daemon died:\n{self.process.stderr.read()}"
+            time.sleep(0.3)
+        raise AssertionError(f"timed out; runs: {[(r.source.name, r.status) for r in self.runs()]}")
+
+    def stop(self) -> tuple[int, float, str]:
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        _, err = self.process.communicate(timeout=120)
+        return self.process.returncode, time.monotonic() - started, err
+
+    def crawl_processes(self) -> list[int]:
+        """The crawl processes: children of the daemon's forkserver."""
+        table = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
+        rows = [line.split(None, 2) for line in table.splitlines()]
+        servers = {pid for pid, ppid, args in rows if ppid == str(self.process.pid) and "forkserver" in args}
+        return [int(pid) for pid, ppid, _args in rows if ppid in servers]
+
+
+@pytest.fixture
+def only(workspace):
+    """Keep a single source, kjfw, on a seconds-long schedule."""
+    for path in workspace.seeds.glob("*.toml"):
+        path.unlink()
+    workspace.write_seed("kjfw", f'start_urls = ["{workspace.site.listing_url("kjfw")}"]\nschedule = "every 2s"\n')
+    return workspace
+
+
+def test_sources_run_on_schedule_and_a_new_seed_is_picked_up(only, site):
+    site.publish("kjfw", "wansheng-plan")
+    site.publish("nx-kjt", "nx-kjt-draft")
+    daemon = Daemon(only)
+    daemon.wait_for(lambda: len([r for r in daemon.runs("kjfw") if r.status == "ok"]) >= 2)
+    only.write_seed("nx-kjt", f'start_urls = ["{site.listing_url("nx-kjt")}"]\nschedule = "every 3s"\n')
+
+    daemon.wait_for(lambda: [r for r in daemon.runs("nx-kjt") if r.status == "ok"])
+    code, _seconds, _err = daemon.stop()
+
+    assert code == 0
+    runs = daemon.runs()
+    # A crawl running when SIGTERM came may end "interrupted"; all others ran to the end.
+    assert all(r.status == "ok" for r in runs if r.status != "interrupted")
+    assert all(r.scheduled_at is not None and r.started_at >= r.scheduled_at for r in runs)
+    assert {c["kind"] for c in only.changes()} == {"new"} and len(only.changes()) == 2
+    status = only.cli("status").stdout
+    assert "kjfw" in status and "nx-kjt" in status and "ok" in status
+
+
+def test_a_crashed_crawl_is_recorded_and_the_daemon_goes_on(only, site):
+    site.publish("kjfw", "wansheng-plan")
+    site.delay = 0.5
+    daemon = Daemon(only)
+    children = daemon.wait_for(daemon.crawl_processes)
+    os.kill(children[0], signal.SIGKILL)
+
+    daemon.wait_for(lambda: any(r.status == "crashed" for r in daemon.runs()))
+    daemon.wait_for(lambda: any(r.status == "ok" for r in daemon.runs()))
+    code, _seconds, _err = daemon.stop()
+
+    crashed = next(r for r in daemon.runs() if r.status == "crashed")
+    assert "SIGKILL" in crashed.error and crashed.finished_at is not None
+    assert code == 0
+
+
+def test_a_hung_crawl_stops_at_its_limit_and_ops_hear_once_then_recovered(only, site, mail):
+    site.publish("kjfw", "wansheng-plan")
+    site.delay = 20  # every answer takes longer than the crawl may
+    only.config.write_text(
+        only.config.read_text(encoding="utf-8").replace("crawl_time_limit = 120", "crawl_time_limit = 3"),
+        encoding="utf-8",
+    )
+    daemon = Daemon(only, "\n[alerts]\nops_email = 'ops@example.org'\nafter_failures = 2\n")
+    daemon.wait_for(lambda: len([r for r in daemon.runs() if r.status == "timeout"]) >= 2)
+    site.delay = 0
+    daemon.wait_for(lambda: [r for r in daemon.runs() if r.status == "ok"])
+    daemon.wait_for(lambda: any("recovered" in (m["Subject"] or "") for m in mail.messages()))
+    daemon.stop()
+
+    subjects = [m["Subject"] for m in mail.messages() if m["To"] == "ops@example.org"]
+    assert subjects.count("[policywatch ops] kjfw: stuck") == 1, subjects  # one alert per incident, not per run
+    assert subjects.count("[policywatch ops] kjfw: failing") == 1, subjects
+    assert "[policywatch ops] kjfw: recovered (stuck)" in subjects
+
+
+def test_sigterm_during_a_crawl_stops_cleanly_and_loses_nothing(only, site, mail):
+    only.cli("subscribe", "reader@example.org")
+    for name in ("wansheng-plan", "alxa-opinion", "nx-kjt-draft", "yunnan-opinion", "dabancheng-draft"):
+        site.publish("kjfw", name)
+    site.delay = 0.7
+    daemon = Daemon(only)
+    daemon.wait_for(lambda: any(r.status == "running" for r in daemon.runs()))
+    time.sleep(2)
+
+    code, seconds, _err = daemon.stop()
+
+    assert code == 0 and seconds < 30
+    runs = daemon.runs()
+    assert runs[-1].status in ("interrupted", "ok") and runs[-1].finished_at is not None
+    assert not daemon.crawl_processes()
+    with only.db.session() as session:
+        changes = session.scalars(select(Change)).all()
+        covered = {i for m in session.scalars(select(OutboxMessage)) for i in m.change_ids}
+        assert {c.id for c in changes} == covered  # every event has its message
+        for version in session.scalars(select(Version)):
+            assert version.text and version.document.current_version_id == version.id
+
+
+def test_schedules_parse_or_say_why():
+    assert trigger("every 6h").interval.total_seconds() == 6 * 3600
+    assert trigger("every 90s", jitter=30).jitter == 9  # jitter never exceeds a tenth of the interval
+    assert "hour='*/6'" in repr(trigger("0 */6 * * *"))
+    for bad in ("hourly", "every 0s", "61 * * * *", "every six hours"):
+        with pytest.raises(ValueError, match="schedule"):
+            trigger(bad)
+
+
+def test_problems_from_run_history():
+    def run(status: str, found: int = 5) -> Run:
+        return Run(status=status, documents_found=found, error=f"{status}!", started_at=None)
+
+    assert problems([run("failed"), run("failed"), run("ok")], 2) == [
+        Problem("failing", "2 runs in a row have failed; the last: failed!")
+    ]
+    assert [p.kind for p in problems([run("ok", 0), run("ok", 7)], 3)] == ["empty_listing"]
+    assert problems([run("ok", 0), run("ok", 0)], 3) == []  # a listing that never had documents
+    assert problems([run("ok"), run("failed"), run("failed")], 2) == []

@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# The browser tests drive Debian's Chromium (never a downloaded one) and need CJK fonts.
+BROWSER := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+
 .PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml
@@ -17,7 +21,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/policywatch demo
 
-test: $(STAMP)
+$(BROWSER) $(CJK_FONT):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		chromium fonts-noto-cjk
+
+test: $(STAMP) $(BROWSER) $(CJK_FONT)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -255,6 +255,17 @@ def cmd_runs(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from .web.app import create_app
+
+    host, port = args.host or settings.web.host, args.port if args.port is not None else settings.web.port
+    print(f"policywatch web page on http://{host}:{port}/")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from .demo import run_demo
 
@@ -308,6 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", metavar="NAME")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
+    p = add("serve", cmd_serve, "the researchers' web page and JSON API (read-only; admin needs the token)")
+    p.add_argument("--host", help="default: [web] host, 127.0.0.1")
+    p.add_argument("--port", type=int, help="default: [web] port, 8000")
     p = add("demo", cmd_demo, "run the offline demonstration on a local site")
     p.add_argument("--dir", default="demo-output", help="where the demo keeps its database and e-mails")
     return parser

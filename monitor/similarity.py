@@ -110,6 +110,14 @@ def _index_chunk(session: Session, document_ids: list[int]) -> None:
             session.execute(insert(model), values)
 
 
+def update_index_for(session: Session, document_id: int) -> None:
+    """Index one document now if its current version is not indexed (for a page asking about it)."""
+    current = session.scalar(select(Document.current_version_id).where(Document.id == document_id))
+    indexed = session.scalar(select(Signature.version_id).where(Signature.document_id == document_id))
+    if current is not None and current != indexed:
+        _index_chunk(session, [document_id])
+
+
 def update_index(session: Session, chunk: int = 500) -> int:
     """Index every document whose current version is not indexed yet; returns how many."""
     stale = stale_documents(session)

@@ -251,3 +251,13 @@ class Incident(Base):
     closed_at: Mapped[datetime | None]
 
     source: Mapped[Source] = relationship()
+
+
+class SearchState(Base):
+    """Which version of each document the full-text index holds (the index itself is a
+    dialect-specific table made by the migration: SQLite FTS5, or a PostgreSQL tsvector)."""
+
+    __tablename__ = "search_state"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from .models import Change, Document, Source, Subscription
+from . import search
+from .models import Change, Document, Link, Source, Subscription
 
 
 def list_changes(
@@ -17,6 +19,7 @@ def list_changes(
     source: str | None = None,
     kind: str | None = None,
     limit: int | None = None,
+    offset: int = 0,
     newest_first: bool = False,
 ) -> list[Change]:
     query = (
@@ -31,10 +34,48 @@ def list_changes(
         query = query.where(Source.name == source)
     if kind:
         query = query.where(Change.kind == kind)
-    query = query.order_by(Change.id.desc() if newest_first else Change.id)
+    query = query.order_by(Change.id.desc() if newest_first else Change.id).offset(offset)
     if limit:
         query = query.limit(limit)
     return list(session.scalars(query).unique())
+
+
+@dataclass
+class DocumentFilter:
+    """The researchers' filters on the document list."""
+
+    q: str = ""
+    source: str | None = None
+    status: str | None = None  # draft or final
+    changed_since: datetime | None = None
+    has_final: bool = False
+
+
+def documents(session: Session, filters: DocumentFilter, *, offset: int = 0, limit: int = 50) -> tuple[list, int]:
+    """(documents, total) matching the filters: by relevance when searching, else last change first."""
+    query = select(Document).join(Source).options(joinedload(Document.source))
+    if filters.q:
+        found = search.search(session, filters.q)
+        if found is None:
+            return [], 0
+        hits = found.subquery()
+        query = query.join(hits, hits.c.document_id == Document.id)
+    if filters.source:
+        query = query.where(Source.name == filters.source)
+    if filters.status:
+        query = query.where(Document.status == filters.status)
+    if filters.changed_since:
+        query = query.where(Document.last_changed_at >= filters.changed_since)
+    if filters.has_final:
+        query = query.where(Document.id.in_(select(Link.draft_id)))
+    query = query.where(Document.current_version_id.is_not(None))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if filters.q:
+        query = query.order_by(hits.c.rank, Document.id.desc())
+    else:
+        query = query.order_by(Document.last_changed_at.desc(), Document.id.desc())
+    rows = list(session.scalars(query.offset(offset).limit(limit)).unique())
+    return rows, total
 
 
 def subscribe(session: Session, address: str, sources: list[str], keywords: list[str], channel: str) -> Subscription:

@@ -1,0 +1,100 @@
+"""Full-text search that finds two-character Chinese words, on SQLite and PostgreSQL alike.
+
+Chinese has no spaces, and SQLite's trigram tokenizer cannot match a two-character word (通知,
+意见). So text is indexed as tokens: every run of CJK characters becomes its overlapping
+character bigrams (a lone character stays a unigram), every other run of letters or digits a
+lower-cased word. A query is tokenized the same way and searched as a phrase, which makes it an
+exact substring search: no dictionary, no segmentation errors. SQLite keeps the tokens in an
+FTS5 table, PostgreSQL in a tsvector ('simple' configuration) with a GIN index.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Float, Integer, bindparam, delete, insert, select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
+
+from .models import Document, SearchState, Version
+
+_RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)|([0-9A-Za-z]+)")
+
+
+def tokens(content: str) -> list[str]:
+    found: list[str] = []
+    for cjk, word in _RUNS.findall(content):
+        if word:
+            found.append(word.lower())
+        elif len(cjk) == 1:
+            found.append(cjk)
+        else:
+            found.extend(cjk[i : i + 2] for i in range(len(cjk) - 1))
+    return found
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def stale_documents(session: Session, limit: int | None = None) -> list[tuple[int, int]]:
+    """(document id, current version id) of documents whose current text is not indexed yet."""
+    query = (
+        select(Document.id, Document.current_version_id)
+        .outerjoin(SearchState, SearchState.document_id == Document.id)
+        .where(Document.current_version_id.is_not(None))
+        .where(SearchState.version_id.is_(None) | (SearchState.version_id != Document.current_version_id))
+        .limit(limit)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def update_index(session: Session, limit: int | None = None) -> int:
+    """Index documents whose current version changed; returns how many."""
+    stale = stale_documents(session, limit)
+    if not stale:
+        return 0
+    versions = dict(
+        session.execute(
+            select(Version.id, Version.title + "\n" + Version.text).where(Version.id.in_([v for _d, v in stale]))
+        ).all()
+    )
+    ids = [d for d, _v in stale]
+    session.execute(
+        text("DELETE FROM search_fts WHERE rowid IN :ids").bindparams(bindparam("ids", expanding=True)), {"ids": ids}
+    )
+    session.execute(delete(SearchState).where(SearchState.document_id.in_(ids)))
+    rows = [{"rowid": d, "tokens": " ".join(tokens(versions[v]))} for d, v in stale]
+    insert_sql = (
+        "INSERT INTO search_fts (rowid, tokens) VALUES (:rowid, :tokens)"
+        if _dialect(session) == "sqlite"
+        else "INSERT INTO search_fts (rowid, tokens) VALUES (:rowid, to_tsvector('simple', :tokens))"
+    )
+    session.execute(text(insert_sql), rows)
+    session.execute(insert(SearchState), [{"document_id": d, "version_id": v} for d, v in stale])
+    return len(stale)
+
+
+def match_query(query: str) -> str | None:
+    """The query as a phrase of index tokens (None when it has nothing to search for)."""
+    words = tokens(query)
+    return " ".join(words) if words else None
+
+
+def search(session: Session, query: str) -> TextClause | None:
+    """A SELECT of (document_id, rank) for matching documents, a lower rank better; None for an
+    empty query."""
+    phrase = match_query(query)
+    if phrase is None:
+        return None
+    prefix = len(tokens(query)[-1]) == 1  # a lone character also starts longer bigrams
+    if _dialect(session) == "sqlite":
+        quoted = '"' + phrase.replace('"', '""') + '"' + ("*" if prefix else "")
+        sql = "SELECT rowid AS document_id, rank FROM search_fts WHERE search_fts MATCH :q"
+        return text(sql).bindparams(q=quoted).columns(document_id=Integer, rank=Float)
+    tsquery = " <-> ".join(f"'{t}'" for t in phrase.split()) + (":*" if prefix else "")
+    sql = (
+        "SELECT rowid AS document_id, -ts_rank(tokens, to_tsquery('simple', :q)) AS rank FROM search_fts "
+        "WHERE tokens @@ to_tsquery('simple', :q)"
+    )
+    return text(sql).bindparams(q=tsquery).columns(document_id=Integer, rank=Float)

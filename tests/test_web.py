@@ -1,0 +1,180 @@
+"""The researchers' web page, in Debian's Chromium driven by Playwright, and its JSON API and feed."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+
+import feedparser
+import pytest
+import uvicorn
+from playwright.sync_api import sync_playwright
+
+from monitor.demo.mailsink import MailSink, free_port
+from monitor.demo.samples import Sample
+from monitor.demo.site import DemoSite
+from monitor.web.app import create_app
+
+from .conftest import Workspace
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOSTILE = Sample(
+    name="hostile",
+    title="<script>window.__pwned=1</script>关于开展安全检查的通知",
+    paragraphs=[
+        '各有关单位：<img src=x onerror="window.__pwned=2">现将安全检查工作通知如下。',
+        "请于本月底前完成自查，并报送检查结果。",
+    ],
+    publish_date="2022-03-01",
+)
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory):
+    """A crawled workspace (a draft, its final on another site, look-alikes, a hostile page) and
+    the web page serving it on 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("web")
+    with DemoSite() as site, MailSink(folder / "mail") as sink:
+        workspace = Workspace(folder, site, sink.port)
+        edited = site.publish("kjfw", "wansheng-plan")
+        site.publish("nx-kjt", "nx-kjt-draft")
+        site.publish("szf", "alxa-opinion")
+        site.publish("kjfw", HOSTILE)
+        workspace.crawl()
+        site.edit(edited, "总体完成率达80%以上", "总体完成率达85%以上")
+        site.publish("zfxxgk", "nx-final")
+        workspace.crawl()
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(workspace.settings()), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", workspace
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read()
+
+
+def test_from_this_weeks_changes_to_a_side_by_side_draft_final_diff_in_three_clicks(web, browser):
+    base, _ = web
+    page = browser.new_page()
+    page.goto(base + "/")
+    page.click("text=本周 This week")  # 1: what changed this week
+    page.click("tr:has(.badge.finalized) >> a >> nth=1")  # 2: the finalized event
+    assert page.locator("#pw-side").is_checked()  # 3 would be the switch; it opens side by side
+    assert page.locator("table.side").is_visible()
+    assert "400家" in page.locator(".keys").inner_text() and "500家" in page.locator(".keys").inner_text()
+    assert page.locator("table.side td del").count() > 0 and page.locator("table.side td ins").count() > 0
+    page.click("label[for=pw-inline]")
+    assert page.locator(".inline").is_visible() and not page.locator("table.side").is_visible()
+    page.click("label[for=pw-side]")
+    assert page.locator("table.side").is_visible()
+
+
+def test_search_a_two_character_word_open_a_document_and_follow_draft_to_final(web, browser):
+    base, _ = web
+    page = browser.new_page()
+    page.goto(base + "/")
+    page.fill("form.filters input[name=q]", "通知")
+    page.press("form.filters input[name=q]", "Enter")
+    page.wait_for_selector("text=matching «通知»")
+    titles = page.locator("#results tbody a").all_inner_texts()
+    assert any("关于征求" in t for t in titles)  # the draft's title holds 通知
+    assert not any("阿拉善" in t for t in titles)  # that document has no 通知
+    page.click("text=关于征求《关于推动高新技术产业开发区高质量发展的实施意见")
+    assert page.locator("h1").inner_text().startswith("关于征求")
+    assert "征求意见稿" in page.locator("dl.meta").inner_text()
+    page.click("#final-link a >> nth=0")  # draft → its final, published on another site
+    assert (
+        page.locator("h1").inner_text() == "宁夏回族自治区人民政府办公厅关于推动高新技术产业开发区高质量发展的实施意见"
+    )
+    page.click("#draft-link >> text=compare the draft with this final")
+    assert page.locator("#permalink").get_attribute("href").startswith("/changes/")
+
+
+def test_filters_work_with_javascript_off(web, browser):
+    base, _ = web
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "/?status=draft")
+    titles = page.locator("#results tbody a").all_inner_texts()
+    assert titles and all("征求" in t for t in titles)
+    page.goto(base + "/changes?kind=changed")
+    assert page.locator("#results .badge").all_inner_texts() == ["已修改 changed"]
+    context.close()
+
+
+def test_crawled_markup_is_shown_as_text(web, browser):
+    base, _ = web
+    page = browser.new_page()
+    page.goto(base + "/?q=安全检查")
+    page.click("#results tbody a >> nth=0")
+    assert "<script>window.__pwned=1</script>" in page.locator("h1").inner_text()
+    assert "<img src=x" in page.locator("article.text").inner_text()
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("article img").count() == 0
+
+
+def test_atom_feeds_parse(web):
+    base, _ = web
+    feed = feedparser.parse(_get(base + "/changes.atom"))
+    assert not feed.bozo and feed.feed.title == "policywatch"
+    kinds = {entry.tags[0].term for entry in feed.entries}
+    assert {"new", "changed", "finalized"} <= kinds
+    assert all(entry.link.startswith(base + "/changes/") for entry in feed.entries)
+    per_source = feedparser.parse(_get(base + "/sources/kjfw/changes.atom"))
+    assert not per_source.bozo and per_source.entries
+    assert all("kjfw" in entry.summary for entry in per_source.entries)
+
+
+def test_json_api_shapes(web):
+    base, _ = web
+    listing = json.loads(_get(base + "/api/documents?q=%E9%80%9A%E7%9F%A5"))
+    assert set(listing) == {"total", "page", "per_page", "documents"} and listing["total"] >= 2
+    first = listing["documents"][0]
+    assert {"id", "url", "source", "title", "status", "current_version", "meta", "last_changed_at"} <= set(first)
+    document = json.loads(_get(f"{base}/api/documents/{first['id']}"))
+    assert document["text"] and document["current_version"] in [v["id"] for v in document["versions"]]
+    changes = json.loads(_get(base + "/api/changes?kind=changed"))
+    assert [c["kind"] for c in changes] == ["changed"]
+    change = json.loads(_get(f"{base}/api/changes/{changes[0]['id']}"))
+    assert change["diff"]["stats"]["added_chars"] >= 1 and change["diff"]["paragraphs"]
+    diff = json.loads(_get(f"{base}/api/diff/{change['old_version']}/{change['new_version']}"))
+    assert diff["stats"] == change["diff"]["stats"]
+    spec = json.loads(_get(base + "/openapi.json"))
+    assert {"/api/documents", "/api/changes", "/api/diff/{old_id}/{new_id}"} <= set(spec["paths"])
+
+
+def test_admin_actions_need_the_token(web):
+    base, _ = web
+    request = urllib.request.Request(
+        base + "/admin/subscriptions", data=b"address=a%40example.org&token=guess", method="POST"
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 403

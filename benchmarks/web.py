@@ -122,14 +122,16 @@ def run(count: int = DOCUMENTS) -> list[tuple[str, str]]:
                 document = rng.randint(1, count)  # its first and its last version
                 return f"{base}/diff/{(document - 1) * VERSIONS_PER_DOCUMENT + 1}/{document * VERSIONS_PER_DOCUMENT}"
 
+            def diff_url() -> str:
+                document = rng.randint(1, count)  # its first and its last version
+                return f"{base}/diff/{(document - 1) * VERSIONS_PER_DOCUMENT + 1}/{document * VERSIONS_PER_DOCUMENT}"
+
             pages = {
                 "document list": lambda: base + f"/?page={rng.randint(1, 50)}",
                 "search 通知": lambda: base + "/?q=%E9%80%9A%E7%9F%A5",
                 "search 高新区 (page 2)": lambda: base + "/?q=%E9%AB%98%E6%96%B0%E5%8C%BA&page=2",
                 "document page": lambda: base + f"/documents/{rng.randint(1, count)}",
-                "diff page": lambda: (
-                    base + "/diff/{0}/{1}".format(*(lambda d: (d * 5 - 4, d * 5))(rng.randint(1, count)))
-                ),
+                "diff page": diff_url,
             }
             rows = [
                 (

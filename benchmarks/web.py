@@ -122,10 +122,6 @@ def run(count: int = DOCUMENTS) -> list[tuple[str, str]]:
                 document = rng.randint(1, count)  # its first and its last version
                 return f"{base}/diff/{(document - 1) * VERSIONS_PER_DOCUMENT + 1}/{document * VERSIONS_PER_DOCUMENT}"
 
-            def diff_url() -> str:
-                document = rng.randint(1, count)  # its first and its last version
-                return f"{base}/diff/{(document - 1) * VERSIONS_PER_DOCUMENT + 1}/{document * VERSIONS_PER_DOCUMENT}"
-
             pages = {
                 "document list": lambda: base + f"/?page={rng.randint(1, 50)}",
                 "search 通知": lambda: base + "/?q=%E9%80%9A%E7%9F%A5",

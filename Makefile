@@ -4,11 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-# The browser tests drive Debian's Chromium (never a downloaded one) and need CJK fonts.
-BROWSER := /usr/bin/chromium
-CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+# The tests drive Debian's Chromium (never a downloaded one), which needs CJK fonts, and start
+# their own PostgreSQL server; these come from Debian's packages when missing.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk postgresql
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean system-packages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -21,11 +21,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/policywatch demo
 
-$(BROWSER) $(CJK_FONT):
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		chromium fonts-noto-cjk
+system-packages:
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); }
 
-test: $(STAMP) $(BROWSER) $(CJK_FONT)
+test: $(STAMP) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

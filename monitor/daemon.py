@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from crawler.source import Source
 from notifier.outbox import dispatch
-from storage import Database, utcnow
+from storage import Database, search, utcnow
 from storage import Source as SourceRow
 
 from . import alerts, similarity
@@ -53,9 +53,11 @@ def dispatch_outbox() -> None:
 
 
 def update_index() -> None:
+    """Keep the related-documents and full-text indexes up to date between crawls."""
     if _daemon is not None:
         with _daemon.db.session() as session:
             similarity.update_index(session)
+            search.update_index(session)
 
 
 def _seed_files(folder: Path) -> dict[str, float]:
@@ -125,7 +127,7 @@ class Daemon:
             "interval",
             seconds=daemon.index_seconds,
             id="index",
-            name="update the related-documents index",
+            name="update the related-documents and search indexes",
             replace_existing=True,
         )
 

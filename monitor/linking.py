@@ -15,7 +15,7 @@ import heapq
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from storage import Document, Version
@@ -122,10 +122,19 @@ def find_draft(session: Session, final: Document, final_version: Version) -> Mat
     if best is not None:
         return best
     mine = _bigrams(core)
+    if not mine:
+        return None
+    # The database narrows the drafts first (a LIKE scan runs in C): a draft whose core shares
+    # none of the final core's first, middle and last two characters cannot agree with it enough.
+    ordered = [core[i : i + 2] for i in range(len(core) - 1)]
+    probes = {ordered[0], ordered[len(ordered) // 2], ordered[-1]}
+    narrowed = open_drafts.add_columns(Document.title_core).where(
+        or_(*(Document.title_core.contains(p) for p in probes))
+    )
     scored = []
-    for draft_id, draft_core in session.execute(open_drafts.add_columns(Document.title_core)).all():
+    for draft_id, draft_core in session.execute(narrowed).all():
         theirs = _bigrams(draft_core)
-        score = 2 * len(mine & theirs) / (len(mine) + len(theirs)) if mine or theirs else 0.0
+        score = 2 * len(mine & theirs) / (len(mine) + len(theirs))
         if score >= CANDIDATE_TITLES:
             scored.append((score, draft_id))
     candidates = [draft_id for _score, draft_id in heapq.nlargest(MAX_CANDIDATES, scored)]

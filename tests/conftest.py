@@ -49,7 +49,7 @@ class Workspace:
         return path
 
     def settings(self) -> Settings:
-        return load_settings(self.config, environ={})
+        return load_settings(self.config, environ=os.environ)
 
     def crawl(self, *names: str) -> tuple[list[RunSummary], DispatchReport]:
         settings = self.settings()

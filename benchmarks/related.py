@@ -8,94 +8,29 @@ document's signature (a linear scan in numpy over all 100,000 signatures).
 
 from __future__ import annotations
 
-import json
 import random
-import re
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from monitor import similarity
-from monitor.demo.samples import load_sample, sample_names
-from monitor.linking import find_draft, title_core
-from storage import Database, Document, Source, Version
+from monitor.linking import find_draft
+from storage import Database, Document
 from storage.models import Signature
+
+from .synthetic import Doc, documents, store
 
 DOCUMENTS = 100_000
 QUERIES = 100
-GOLD = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real" / "gold.json"
 
 
-def _pool() -> tuple[list[str], list[str]]:
-    paragraphs = [p for n in sample_names() for p in load_sample(n).paragraphs if len(p) > 15]
-    titles = [load_sample(n).title for n in sample_names()]
-    if GOLD.is_file():
-        for page in json.loads(GOLD.read_text(encoding="utf-8")):
-            paragraphs += [p for p in page["body_text"].splitlines() if len(p) > 15]
-            titles.append(page["title"])
-    return paragraphs, titles
-
-
-def _documents(count: int, seed: int = 7) -> list[tuple[str, str, str]]:
-    """(title, text, status) per synthetic document."""
-    rng = random.Random(seed)
-    paragraphs, titles = _pool()
-    docs: list[tuple[str, str, str]] = []
-    for n in range(count):
-        if docs and rng.random() < 0.1:  # a near-copy of an earlier document
-            title, text, _ = docs[rng.randrange(len(docs))]
-            text = re.sub(r"\d+", lambda m: str(int(m.group()) + 1), text, count=3)
-        else:
-            title = f"{rng.choice(titles)}（{n}）"
-            text = "\n".join(rng.sample(paragraphs, rng.randint(15, 30)))
-        status = "draft" if rng.random() < 0.05 else "final"
-        if status == "draft":
-            title = f"关于征求《{title}（征求意见稿）》意见的通知"
-        docs.append((title, text, status))
-    return docs
-
-
-def build(db: Database, docs: list[tuple[str, str, str]]) -> float:
+def build(db: Database, docs: list[Doc]) -> float:
     """Store the documents and index them; returns the indexing seconds."""
-    with db.session() as session:
-        session.execute(insert(Source).values(id=1, name="bench", title=""))
-        for start in range(0, len(docs), 5000):
-            chunk = list(enumerate(docs[start : start + 5000], start=start + 1))
-            session.execute(
-                insert(Document),
-                [
-                    {
-                        "id": i,
-                        "source_id": 1,
-                        "url": f"http://bench.example/{i}.html",
-                        "title": t,
-                        "status": s,
-                        "title_core": title_core(t),
-                    }
-                    for i, (t, _x, s) in chunk
-                ],
-            )
-            session.execute(
-                insert(Version),
-                [
-                    {
-                        "id": i,
-                        "document_id": i,
-                        "content_hash": str(i),
-                        "title": t,
-                        "text": x,
-                        "meta": {},
-                        "attachments": [],
-                        "raw_html": b"",
-                    }
-                    for i, (t, x, _s) in chunk
-                ],
-            )
-        session.execute(Document.__table__.update().values(current_version_id=Document.id))
+    store(db, docs)
     start = time.perf_counter()
     with db.session() as session:
         similarity.update_index(session)
@@ -112,7 +47,7 @@ def _scan(session, document_id: int) -> list[int]:
 
 
 def run(count: int = DOCUMENTS) -> list[tuple[str, str]]:
-    docs = _documents(count)
+    docs = documents(count)
     rng = random.Random(11)
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite:///{Path(tmp) / 'related.db'}")

@@ -17,14 +17,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-from sqlalchemy import insert
-
 from monitor import similarity
 from monitor.demo.mailsink import free_port
-from monitor.linking import title_core
-from storage import Database, Document, Source, Version, search
+from storage import Database, search
 
-from .related import _documents
+from .synthetic import documents, store
 
 DOCUMENTS = 10_000
 VERSIONS_PER_DOCUMENT = 5
@@ -32,52 +29,7 @@ REQUESTS = 40
 
 
 def build(db: Database, count: int) -> None:
-    rng = random.Random(5)
-    docs = _documents(count, seed=3)
-    with db.session() as session:
-        session.execute(insert(Source).values(id=1, name="bench", title=""))
-        for start in range(0, count, 2000):
-            chunk = list(enumerate(docs[start : start + 2000], start=start + 1))
-            session.execute(
-                insert(Document),
-                [
-                    {
-                        "id": i,
-                        "source_id": 1,
-                        "url": f"http://bench.example/{i}.html",
-                        "title": t,
-                        "status": s,
-                        "title_core": title_core(t),
-                        "current_version_id": None,
-                    }
-                    for i, (t, _x, s) in chunk
-                ],
-            )
-            versions = []
-            for i, (title, text, _s) in chunk:
-                paragraphs = text.splitlines()
-                for n in range(VERSIONS_PER_DOCUMENT):
-                    if n:
-                        k = rng.randrange(len(paragraphs))
-                        paragraphs[k] = paragraphs[k].replace("，", "，进一步", 1) + f"（第{n}次修订）"
-                    versions.append(
-                        {
-                            "id": (i - 1) * VERSIONS_PER_DOCUMENT + n + 1,
-                            "document_id": i,
-                            "content_hash": f"{i}-{n}",
-                            "title": title,
-                            "text": "\n".join(paragraphs),
-                            "meta": {},
-                            "attachments": [],
-                            "raw_html": b"",
-                        }
-                    )
-            session.execute(insert(Version), versions)
-        session.execute(
-            Document.__table__.update().values(
-                current_version_id=Document.id * VERSIONS_PER_DOCUMENT, last_changed_at=Document.first_seen_at
-            )
-        )
+    store(db, documents(count, seed=3), versions=VERSIONS_PER_DOCUMENT)
     with db.session() as session:
         search.update_index(session)
         similarity.update_index(session)

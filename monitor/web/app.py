@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -91,6 +92,18 @@ def diff_dict(diff) -> dict:  # noqa: ANN001 - a DocumentDiff
     }
 
 
+@dataclass
+class ListQuery:
+    """The document list's query parameters, the same for the page and the API."""
+
+    q: str = ""
+    source: str = ""
+    status: str = ""  # draft or final
+    period: str = ""  # today, week, month: changed since
+    has_final: bool = False
+    page: Annotated[int, Query(ge=1)] = 1
+
+
 def _session(request: Request) -> Iterator[Session]:
     with request.app.state.db.session() as session:
         yield session
@@ -139,31 +152,23 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
             raise HTTPException(404, f"no version {version_id}")
         return version
 
-    def filters(
-        q: str, source: str | None, status: str | None, period: str | None, has_final: bool
-    ) -> queries.DocumentFilter:
-        return queries.DocumentFilter(
-            q=q.strip(), source=source or None, status=status or None, changed_since=_since(period), has_final=has_final
-        )
-
     # -- pages ---------------------------------------------------------------------------------
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def document_list(
-        request: Request,
-        s: Db,
-        q: str = "",
-        source: str = "",
-        status: str = "",
-        period: str = "",
-        has_final: bool = False,
-        page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
-    ) -> HTMLResponse:
-        if q:
+    def find(s: Session, asked: ListQuery) -> tuple[list[Document], int]:
+        if asked.q:
             refresh_search(s)
-        rows, total = queries.documents(
-            s, filters(q, source, status, period, has_final), offset=(page_number - 1) * PER_PAGE, limit=PER_PAGE
+        found = queries.DocumentFilter(
+            q=asked.q.strip(),
+            source=asked.source or None,
+            status=asked.status or None,
+            changed_since=_since(asked.period),
+            has_final=asked.has_final,
         )
+        return queries.documents(s, found, offset=(asked.page - 1) * PER_PAGE, limit=PER_PAGE)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def document_list(request: Request, s: Db, asked: Annotated[ListQuery, Depends()]) -> HTMLResponse:
+        rows, total = find(s, asked)
         sources = list(s.scalars(select(Source.name).order_by(Source.name)))
         return page(
             request,
@@ -171,10 +176,10 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
             partial="documents_list.html",
             documents=rows,
             total=total,
-            page=page_number,
+            page=asked.page,
             pages=max(1, -(-total // PER_PAGE)),
             sources=sources,
-            form={"q": q, "source": source, "status": status, "period": period, "has_final": has_final},
+            form=asked,
         )
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -370,24 +375,12 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     # -- JSON API ------------------------------------------------------------------------------
 
     @app.get("/api/documents", tags=["documents"])
-    def api_documents(
-        s: Db,
-        q: str = "",
-        source: str = "",
-        status: str = "",
-        period: str = "",
-        has_final: bool = False,
-        page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
-    ) -> dict:
+    def api_documents(s: Db, asked: Annotated[ListQuery, Depends()]) -> dict:
         """Documents, filtered like the list page; `q` is a full-text search."""
-        if q:
-            refresh_search(s)
-        rows, total = queries.documents(
-            s, filters(q, source, status, period, has_final), offset=(page_number - 1) * PER_PAGE, limit=PER_PAGE
-        )
+        rows, total = find(s, asked)
         return {
             "total": total,
-            "page": page_number,
+            "page": asked.page,
             "per_page": PER_PAGE,
             "documents": [document_dict(d) for d in rows],
         }

@@ -222,3 +222,18 @@ def test_conditional_requests_skip_unchanged_pages(workspace, site):
     assert all(f.version_id for f in fetches)  # each fetch records the version it saw
     assert _count(workspace, Version) == versions
     assert len(workspace.changes()) == 3
+
+
+def test_a_crawl_over_its_memory_limit_is_a_failed_run(workspace, site):
+    workspace.config.write_text(
+        workspace.config.read_text(encoding="utf-8").replace(
+            "crawl_time_limit = 120\n", "crawl_time_limit = 120\ncrawl_memory_limit_mb = 1\n"
+        ),
+        encoding="utf-8",
+    )
+    site.publish("kjfw", "wansheng-plan")
+    site.delay = 7  # long enough for Scrapy's memory check (every 5 s) to see the crawl
+
+    summaries, _ = workspace.crawl("kjfw")
+
+    assert summaries[0].status == "failed" and "memusage_exceeded" in summaries[0].error

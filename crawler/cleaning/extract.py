@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 from . import dom
 from .blocks import HEADING_TAGS, TextBlock, segment
-from .content import best_container, block_value, block_values
+from .content import best_container, block_values
 from .decode import decode_html
 from .document import Attachment, Block, CleanDocument
 from .dom import Element, text_of
@@ -67,15 +67,15 @@ def _inside(el: Element, container: Element) -> bool:
     return el is container or any(a is container for a in el.iterancestors())
 
 
-def _body_blocks(blocks: list[TextBlock], values: list[float], container: Element) -> list[TextBlock]:
-    inside = [(b, v) for b, v in zip(blocks, values, strict=True) if _inside(b.owner, container)]
-    kept = [
-        (b, v)
-        for b, v in inside
-        if not (b.link_chars * 2 >= b.chars and not _names_attachment(b))
-        if not _is_furniture(b)
+def _body_blocks(blocks: list[TextBlock], container: Element) -> list[TextBlock]:
+    """The container's blocks without link lists (attachment lines stay) and page furniture."""
+    return [
+        b
+        for b in blocks
+        if _inside(b.owner, container)
+        and not (b.link_chars * 2 >= b.chars and not _names_attachment(b))
+        and not _is_furniture(b)
     ]
-    return [b for b, _ in kept]
 
 
 def _names_attachment(block: TextBlock) -> bool:
@@ -148,7 +148,7 @@ def clean(
     values = block_values(blocks)
     chosen = dom.select(root, rules.content_selector) if rules.content_selector else []
     container = chosen[0] if chosen else best_container(blocks, values)
-    body = _body_blocks(blocks, values, container) if container is not None else []
+    body = _body_blocks(blocks, container) if container is not None else []
     titled = dom.select(root, rules.title_selector) if rules.title_selector else []
     title = " ".join(text_of(titled[0]).split()) if titled else find_title(root, container, tab_title, tags)
     title = strip_status_prefix(title)
@@ -185,4 +185,4 @@ def _looks_binary(text: str) -> bool:
     return len(_CONTROL.findall(sample)) > len(sample) * 0.1
 
 
-__all__ = ["Rules", "block_value", "clean"]
+__all__ = ["Rules", "clean"]

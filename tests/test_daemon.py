@@ -9,6 +9,7 @@ import time
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from monitor.alerts import Problem, problems
 from monitor.schedule import trigger
@@ -39,8 +40,8 @@ class Daemon:
 
     def runs(self, source: str | None = None) -> list[Run]:
         with self.workspace.db.session() as session:
-            runs = session.scalars(select(Run).order_by(Run.id)).all()
-            return [r for r in runs if source is None or r.source.name == source]
+            query = select(Run).options(joinedload(Run.source)).order_by(Run.id)
+            return [r for r in session.scalars(query) if source is None or r.source.name == source]
 
     def wait_for(self, condition, timeout: float = 90.0):
         deadline = time.monotonic() + timeout
@@ -59,11 +60,11 @@ class Daemon:
         return self.process.returncode, time.monotonic() - started, err
 
     def crawl_processes(self) -> list[int]:
-        """The crawl processes: children of the daemon's forkserver."""
-        table = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
-        rows = [line.split(None, 2) for line in table.splitlines()]
-        servers = {pid for pid, ppid, args in rows if ppid == str(self.process.pid) and "forkserver" in args}
-        return [int(pid) for pid, ppid, _args in rows if ppid in servers]
+        """The crawl processes: the daemon's grandchildren (children of its forkserver)."""
+        table = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout
+        parent = dict(line.split() for line in table.splitlines())
+        children = {pid for pid, ppid in parent.items() if ppid == str(self.process.pid)}
+        return [int(pid) for pid, ppid in parent.items() if ppid in children]
 
 
 @pytest.fixture

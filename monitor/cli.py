@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.cleaning import clean
+from crawler.source import Source
 from storage import Change, Database, Document, Run, queries
 from storage import Source as SourceRow
 
@@ -41,7 +42,7 @@ def _since(value: str) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def _selected_sources(settings: Settings, names: list[str]):  # noqa: ANN202
+def _selected_sources(settings: Settings, names: list[str]) -> list[Source]:
     sources = settings.sources()
     if not names:
         return [s for s in sources if s.enabled]

@@ -13,7 +13,7 @@ import logging
 import smtplib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select, update
@@ -39,7 +39,7 @@ class DispatchReport:
     error: str | None = None
 
 
-def _claim(db: Database, now) -> list[OutboxMessage]:  # noqa: ANN001
+def _claim(db: Database, now: datetime) -> list[OutboxMessage]:
     with db.session() as session:
         session.execute(
             update(OutboxMessage)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,10 +40,9 @@ def make_engine(url: str) -> Engine:
 
 def schema_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        try:
-            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except Exception:  # noqa: BLE001 - no table yet: a new database
-            return None
+        if not inspect(connection).has_table("alembic_version"):
+            return None  # a new database
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def migrate(engine: Engine) -> None:

@@ -29,7 +29,7 @@ from storage.models import Link
 from .. import similarity
 from ..changes import change_diff
 from ..config import Settings
-from ..diff import diff_texts
+from ..diff import DocumentDiff, diff_texts
 from ..diff.render_html import render_fragment, stylesheet
 from ..present import change_to_dict, iso
 
@@ -75,7 +75,7 @@ def version_dict(version: Version, with_text: bool = False) -> dict:
     return data | {"text": version.text} if with_text else data
 
 
-def diff_dict(diff) -> dict:  # noqa: ANN001 - a DocumentDiff
+def diff_dict(diff: DocumentDiff) -> dict:
     return {
         "stats": vars(diff.stats),
         "key_changes": [vars(k) for k in diff.key_changes],

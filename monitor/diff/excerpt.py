@@ -31,7 +31,8 @@ def _clip(segments: list[Segment], context: int) -> list[Segment]:
     clipped = []
     for i, seg in enumerate(segments):
         if seg.op == "equal":
-            position = "first" if i == 0 else "last" if i == len(segments) - 1 else "middle"
+            # A paragraph that only moved is one equal segment: show how it begins.
+            position = "last" if i == len(segments) - 1 else "first" if i == 0 else "middle"
             clipped.append(Segment("equal", _trim_equal(seg.text, position, context)))
         elif len(seg.text) > WHOLE_PARAGRAPH_CHARS:
             clipped.append(Segment(seg.op, seg.text[:WHOLE_PARAGRAPH_CHARS] + "…"))

@@ -6,6 +6,8 @@ second time, and events and their outbox messages are written in one transaction
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, aliased
 
@@ -77,7 +79,7 @@ def detect(session: Session, source_ids: list[int], run_by_source: dict[int, int
             elif kind == "removed":
                 change.removed_chars = row.length or 0
             else:
-                stats = diff_texts(_text(session, old_id), _text(session, row.current_version_id)).stats
+                stats = _diff(_text(session, old_id), _text(session, row.current_version_id)).stats
                 change.added_chars, change.removed_chars = stats.added_chars, stats.removed_chars
             changes.append(change)
     session.add_all(changes)
@@ -98,8 +100,14 @@ def change_texts(change: Change) -> tuple[str, str]:
     return old_text, new.text if new else ""
 
 
+@lru_cache(maxsize=32)
+def _diff(old_text: str, new_text: str) -> DocumentDiff:
+    """Detection counts a change's characters and the notice shows its passages: one diff for both."""
+    return diff_texts(old_text, new_text)
+
+
 def change_diff(change: Change) -> DocumentDiff:
-    return diff_texts(*change_texts(change))
+    return _diff(*change_texts(change))
 
 
 def _update_title_cores(session: Session, changes: list[Change]) -> None:

@@ -218,20 +218,31 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         version = get_version(s, version_id)
         return page(request, "version.html", version=version, document=version.document)
 
-    @app.get("/diff/{old_id}/{new_id}", response_class=HTMLResponse, include_in_schema=False)
-    def diff_page(request: Request, s: Db, old_id: int, new_id: int, view: str = "side") -> HTMLResponse:
-        old, new = get_version(s, old_id), get_version(s, new_id)
-        diff = diff_texts(old.text, new.text)
+    def diff_view(
+        request: Request,
+        old: Version | None,
+        new: Version | None,
+        diff: DocumentDiff,
+        view: str,
+        permalink: str,
+        **context: object,
+    ) -> HTMLResponse:
+        """The diff page: inline or side by side first, as the link asked."""
         return page(
             request,
             "diff.html",
             old=old,
             new=new,
-            change=None,
             view=view,
+            permalink=permalink,
             fragment=Markup(render_fragment(diff, view)),
-            permalink=f"/diff/{old_id}/{new_id}",
+            **{"change": None, **context},
         )
+
+    @app.get("/diff/{old_id}/{new_id}", response_class=HTMLResponse, include_in_schema=False)
+    def diff_page(request: Request, s: Db, old_id: int, new_id: int, view: str = "side") -> HTMLResponse:
+        old, new = get_version(s, old_id), get_version(s, new_id)
+        return diff_view(request, old, new, diff_texts(old.text, new.text), view, f"/diff/{old_id}/{new_id}")
 
     @app.get("/diff", include_in_schema=False)
     def diff_form(old: int, new: int) -> RedirectResponse:
@@ -242,15 +253,14 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         change = s.get(Change, change_id)
         if change is None:
             raise HTTPException(404, f"no change {change_id}")
-        return page(
+        return diff_view(
             request,
-            "diff.html",
-            old=change.old_version,
-            new=change.new_version,
+            change.old_version,
+            change.new_version,
+            change_diff(change),
+            view,
+            f"/changes/{change_id}",
             change=change,
-            view=view,
-            fragment=Markup(render_fragment(change_diff(change), view)),
-            permalink=f"/changes/{change_id}",
         )
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
@@ -259,16 +269,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         if first.current_version is None or second.current_version is None:
             raise HTTPException(404, "a document without content")
         diff = diff_texts(first.current_version.text, second.current_version.text)
-        return page(
-            request,
-            "diff.html",
-            old=first.current_version,
-            new=second.current_version,
-            change=None,
-            view=view,
-            fragment=Markup(render_fragment(diff, view)),
-            permalink=f"/compare?a={a}&b={b}",
-            comparing=True,
+        return diff_view(
+            request, first.current_version, second.current_version, diff, view, f"/compare?a={a}&b={b}", comparing=True
         )
 
     @app.get("/changes", response_class=HTMLResponse, include_in_schema=False)

@@ -185,3 +185,15 @@ def test_a_document_number_404_is_not_a_missing_page():
         + "</div></body></html>"
     )
     assert clean(page).found
+
+
+def test_a_numbered_title_is_not_a_missing_page():
+    page = (
+        "<html><head><title>江苏多地要求中高风险地区师生员工暂不返校（404）</title></head><body><div>"
+        + "<p>各地教育部门要求，来自中高风险地区的师生员工暂不返校，具体时间另行通知。</p>" * 4
+        + "</div></body></html>"
+    )
+    assert clean(page).found
+    assert clean("<html><head><title>404</title></head><body><p>Not here.</p></body></html>").no_document == (
+        "not_found_page"
+    )

@@ -19,8 +19,11 @@ MIN_BODY_CHARS = 40
 # Beyond this, a page is not a policy document; cleaning it would only cost time.
 MAX_INPUT_BYTES = 8_000_000
 _ATTACHMENT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|ofd|zip|rar|7z|et)(?:$|[?#])", re.IGNORECASE)
+# A bare 404 counts only in a short title ("404", "错误404"): a long one may number a document "（404）".
+_BARE_404 = re.compile(r"(?<![\d第])404(?![\d号])")
+_BARE_404_TITLE_MAX = 15
 _NOT_FOUND = re.compile(
-    r"(?<![\d第])404(?![\d号])|页面不存在|页面未找到|找不到(?:该|您要访问的|您访问的)?页面|页面已删除|文章不存在|信息不存在|内容不存在|"
+    r"页面不存在|页面未找到|找不到(?:该|您要访问的|您访问的)?页面|页面已删除|文章不存在|信息不存在|内容不存在|"
     r"已被删除|已删除或|无法找到|not\s+found|頁面不存在|找不到頁面",
     re.IGNORECASE,
 )
@@ -168,8 +171,9 @@ def clean(
 
 
 def _is_not_found_page(tab_title: str, title: str, body: list[TextBlock]) -> bool:
-    if _NOT_FOUND.search(tab_title) or (title and _NOT_FOUND.search(title) and len(title) < 40):
-        return True
+    for heading in (tab_title, title):
+        if _NOT_FOUND.search(heading) or (len(heading) <= _BARE_404_TITLE_MAX and _BARE_404.search(heading)):
+            return True
     text = "".join(b.text for b in body)
     return len(text) < 300 and bool(_NOT_FOUND.search(text))
 

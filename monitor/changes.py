@@ -18,7 +18,7 @@ from storage.models import Link
 
 from .diff import DocumentDiff, diff_texts
 from .diff.excerpt import excerpts
-from .linking import find_draft, title_core, without_comment_call
+from .linking import DraftIndex, find_draft, title_core, without_comment_call
 
 EXCERPTS_PER_EVENT = 8
 SUMMARY_CHARS = 160
@@ -124,15 +124,22 @@ def _update_title_cores(session: Session, changes: list[Change]) -> None:
 
 def link_finals(session: Session, changes: list[Change]) -> list[Change]:
     """A finalized event (and a link) for each new final document that finalizes a known draft."""
-    found = []
-    for change in changes:
-        document = session.get(Document, change.document_id)
-        if change.kind != "new" or document.status != "final":
-            continue
-        version = session.get(Version, change.new_version_id)
-        match = find_draft(session, document, version)
+    found: list[Change] = []
+    new = {c.document_id: c for c in changes if c.kind == "new"}
+    finals = set(session.scalars(select(Document.id).where(Document.id.in_(new), Document.status == "final")))
+    if not finals:
+        return found
+    drafts = DraftIndex.load(session)
+    documents = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(finals)))}
+    versions = {
+        v.id: v for v in session.scalars(select(Version).where(Version.id.in_([new[d].new_version_id for d in finals])))
+    }
+    for change in (c for c in new.values() if c.document_id in finals):
+        document, version = documents[change.document_id], versions[change.new_version_id]
+        match = find_draft(session, document, version, drafts)
         if match is None:
             continue
+        drafts.remove(match.draft_id)
         draft = session.get(Document, match.draft_id)
         session.add(Link(draft_id=draft.id, final_id=document.id, score=match.score))
         finalized = Change(

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import Document, Version
@@ -28,6 +30,7 @@ BODY_CONTAINMENT = 0.5
 BODY_ALONE = 0.85  # a body this close links even when the title was largely rewritten
 CANDIDATE_TITLES = 0.3  # drafts whose title cores agree less are not read at all
 MAX_CANDIDATES = 10  # of those, only the best-agreeing titles are read
+QUICK_SAMPLE, QUICK_CONTAINMENT = 200, 0.3  # a first look at the bodies, well below BODY_CONTAINMENT
 SHINGLE = 3
 
 _STATUS_PREFIX = re.compile(r"^\s*[\[【［(（][^\]】］)）]{1,6}[\]】］)）]\s*")
@@ -56,14 +59,16 @@ def title_core(title: str) -> str:
     return _NOISE.sub("", core)
 
 
-def _shingles(text: str) -> set[str]:
+@lru_cache(maxsize=32)
+def _shingles(text: str) -> frozenset[str]:
+    """A text's character 3-grams; cached, because one draft is weighed against many finals."""
     squashed = _NOISE.sub("", text)
-    return {squashed[i : i + SHINGLE] for i in range(len(squashed) - SHINGLE + 1)}
+    return frozenset(squashed[i : i + SHINGLE] for i in range(len(squashed) - SHINGLE + 1))
 
 
-def containment(part: str | set[str], whole: str) -> float:
+def containment(part: str | frozenset[str], whole: str) -> float:
     """Share of part's 3-grams (or of a precomputed 3-gram set) found in whole."""
-    mine = part if isinstance(part, set) else _shingles(part)
+    mine = part if isinstance(part, frozenset) else _shingles(part)
     return len(mine & _shingles(whole)) / len(mine) if mine else 0.0
 
 
@@ -87,7 +92,7 @@ class Match:
     score: float
 
 
-def match_score(draft_title: str, draft_text: str, final_title: str, final_text: str | set[str]) -> float | None:
+def match_score(draft_title: str, draft_text: str, final_title: str, final_text: str | frozenset[str]) -> float | None:
     """How surely the final is the draft's final version (None: it is not). final_text may be the
     final's 3-gram set, when one final is matched against several drafts."""
     titles = similarity(title_core(draft_title), title_core(final_title))
@@ -106,52 +111,93 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def find_draft(session: Session, final: Document, final_version: Version) -> Match | None:
+class DraftIndex:
+    """The open (not yet linked) drafts' title cores, loaded once per detection and searched by
+    shared character pairs, so a crawl with many new finals reads the drafts once, not per final."""
+
+    def __init__(self, rows: list[tuple[int, str]]) -> None:
+        self._texts: dict[int, tuple[str, str, dict | None]] = {}  # read on first need, once
+        self.pairs_of: dict[int, set[str]] = {}
+        self.by_core: dict[str, set[int]] = defaultdict(set)
+        self.by_pair: dict[str, set[int]] = defaultdict(set)
+        for draft_id, core in rows:
+            self.pairs_of[draft_id] = _bigrams(core)
+            self.by_core[core].add(draft_id)
+            for pair in self.pairs_of[draft_id]:
+                self.by_pair[pair].add(draft_id)
+
+    @classmethod
+    def load(cls, session: Session) -> DraftIndex:
+        rows = session.execute(
+            select(Document.id, Document.title_core).where(
+                Document.status == "draft", Document.id.not_in(select(Link.draft_id))
+            )
+        ).all()
+        return cls([(draft_id, core) for draft_id, core in rows])
+
+    def texts(self, session: Session, draft_ids: list[int]) -> list[tuple[int, str, str, dict | None]]:
+        """(id, title, text, meta) of the drafts' current versions."""
+        missing = [d for d in draft_ids if d not in self._texts]
+        if missing:
+            for draft_id, title, text, meta in session.execute(
+                select(Document.id, Version.title, Version.text, Version.meta)
+                .join(Version, Version.id == Document.current_version_id)
+                .where(Document.id.in_(missing))
+            ):
+                self._texts[draft_id] = (title, text, meta)
+        return [(d, *self._texts[d]) for d in draft_ids if d in self._texts]
+
+    def remove(self, draft_id: int) -> None:
+        for pair in self.pairs_of.pop(draft_id, ()):
+            self.by_pair[pair].discard(draft_id)
+        for ids in self.by_core.values():
+            ids.discard(draft_id)
+
+    def exact(self, core: str, exclude: int) -> list[int]:
+        return sorted(self.by_core.get(core, set()) - {exclude})
+
+    def similar(self, core: str, exclude: int) -> list[int]:
+        """Drafts whose cores agree enough (bigram Dice), best first, at most MAX_CANDIDATES."""
+        mine = _bigrams(core)
+        shared: Counter[int] = Counter()
+        for pair in mine:
+            shared.update(self.by_pair.get(pair, ()))
+        scored = [(2 * n / (len(mine) + len(self.pairs_of[d])), d) for d, n in shared.items() if d != exclude]
+        return [d for score, d in heapq.nlargest(MAX_CANDIDATES, scored) if score >= CANDIDATE_TITLES]
+
+
+def find_draft(
+    session: Session, final: Document, final_version: Version, index: DraftIndex | None = None
+) -> Match | None:
     """The unlinked draft, on any source and not published after it, that this document finalizes.
 
-    Drafts sharing the final's title core exactly are tried first (an indexed lookup); otherwise
-    the stored cores of all open drafts are compared (short strings, one query), and only the
-    texts of the few best are read.
+    Drafts sharing the final's title core exactly are tried first; then those whose cores agree
+    most; only the texts of those few are read.
     """
+    index = index or DraftIndex.load(session)
     core = title_core(final_version.title)
-    open_drafts = select(Document.id).where(
-        Document.status == "draft", Document.id != final.id, Document.id.not_in(select(Link.draft_id))
-    )
-    exact = list(session.scalars(open_drafts.where(Document.title_core == core)))
-    best = _best_match(session, exact, final_version) if exact else None
-    if best is not None:
-        return best
-    mine = _bigrams(core)
-    if not mine:
-        return None
-    # The database narrows the drafts first (a LIKE scan runs in C): a draft whose core shares
-    # none of the final core's first, middle and last two characters cannot agree with it enough.
-    ordered = [core[i : i + 2] for i in range(len(core) - 1)]
-    probes = {ordered[0], ordered[len(ordered) // 2], ordered[-1]}
-    narrowed = open_drafts.add_columns(Document.title_core).where(
-        or_(*(Document.title_core.contains(p) for p in probes))
-    )
-    scored = []
-    for draft_id, draft_core in session.execute(narrowed).all():
-        theirs = _bigrams(draft_core)
-        score = 2 * len(mine & theirs) / (len(mine) + len(theirs))
-        if score >= CANDIDATE_TITLES:
-            scored.append((score, draft_id))
-    candidates = [draft_id for _score, draft_id in heapq.nlargest(MAX_CANDIDATES, scored)]
-    return _best_match(session, candidates, final_version) if candidates else None
+    for candidates in (index.exact(core, final.id), index.similar(core, final.id)):
+        best = _best_match(index.texts(session, candidates), final_version) if candidates else None
+        if best is not None:
+            return best
+    return None
 
 
-def _best_match(session: Session, draft_ids: list[int], final_version: Version) -> Match | None:
+def _best_match(rows: list[tuple[int, str, str, dict | None]], final_version: Version) -> Match | None:
     best: Match | None = None
-    rows = session.execute(
-        select(Document.id, Version.title, Version.text, Version.meta)
-        .join(Version, Version.id == Document.current_version_id)
-        .where(Document.id.in_(draft_ids))
-    ).all()
-    final_grams = _shingles(final_version.text)
+    # A sample of the final's 3-grams, looked up as substrings, turns away look-alike drafts
+    # before any 3-gram set is built (the costly part when many drafts share a title).
+    squashed_final = _NOISE.sub("", final_version.text)
+    step = max(1, len(squashed_final) // QUICK_SAMPLE)
+    sample = [squashed_final[i : i + SHINGLE] for i in range(0, len(squashed_final) - SHINGLE + 1, step)]
+    final_grams: frozenset[str] | None = None
     for draft_id, title, text, meta in rows:
         if not _published_before(meta, final_version.meta):
             continue
+        squashed = _NOISE.sub("", text)
+        if sample and sum(gram in squashed for gram in sample) / len(sample) < QUICK_CONTAINMENT:
+            continue
+        final_grams = final_grams or _shingles(final_version.text)
         score = match_score(title, text, final_version.title, final_grams)
         if score is not None and (best is None or score > best.score):
             best = Match(draft_id, score)

@@ -16,10 +16,11 @@ from scrapy.crawler import CrawlerProcess
 from crawler.source import Politeness, Source
 from monitor.config import Settings
 from monitor.crawl import crawl
-from monitor.demo.samples import load_sample, sample_names
+from monitor.demo.samples import Sample
 from monitor.demo.site import DemoSite, Section
 
 from .staticsite import StaticSite
+from .synthetic import documents
 
 DOCUMENTS = 2000
 PER_LISTING = 100
@@ -35,26 +36,30 @@ LIFTED = {
 }
 
 
-def build_site(base_url: str, documents: int = DOCUMENTS) -> dict[str, bytes]:
-    """Pages rendered once from the samples in the demo's three templates, each document distinct."""
-    styles = ["trs", "portal", "xxgk"]
+def build_site(base_url: str, count: int = DOCUMENTS) -> dict[str, bytes]:
+    """Pages rendered once in the demo's four templates: synthetic documents (paragraphs of the
+    samples and the corpus reshuffled, 5 % drafts), so that no two are alike."""
+    styles = ["trs", "portal", "xxgk", "hanweb"]
     site = DemoSite(
         [Section(f"s{i}", "政策文件", f"/s{i}/", style, page_size=PER_LISTING) for i, style in enumerate(styles)]
     )
     site.stop()
-    samples = [load_sample(n) for n in sample_names()]
     section = Section("all", "政策文件", "/list/", "trs", charset="utf-8", page_size=PER_LISTING)
     site.sections["all"] = section
-    for n in range(documents):
-        sample = load_sample(samples[n % len(samples)].name)
-        sample.title = f"{sample.title}（第{n}号）"
-        sample.paragraphs.insert(0, f"编号{n}：本文件第{n}次印发，各有关单位请遵照执行。")
+    for n, (title, text, status) in enumerate(documents(count, seed=11)):
+        sample = Sample(
+            name=f"doc{n}",
+            title=title,
+            paragraphs=text.splitlines(),
+            status=status,
+            publish_date=f"2021-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+        )
         site.publish("all", sample, f"/doc/{n}.html")
         site.pages[f"/doc/{n}.html"].section = f"s{n % len(styles)}"
     pages = {path: site.render(path)[2] for path in site.pages}
     for page in site.pages.values():
         page.section = "all"
-    listings = -(-documents // PER_LISTING)
+    listings = -(-count // PER_LISTING)
     for number in range(listings):
         path = "/list/index.html" if number == 0 else f"/list/index_{number}.html"
         pages[path] = site.render(path)[2]

@@ -118,6 +118,7 @@ class DraftIndex:
     def __init__(self, rows: list[tuple[int, str]]) -> None:
         self._texts: dict[int, tuple[str, str, dict | None]] = {}  # read on first need, once
         self.pairs_of: dict[int, set[str]] = {}
+        self.core_of: dict[int, str] = dict(rows)
         self.by_core: dict[str, set[int]] = defaultdict(set)
         self.by_pair: dict[str, set[int]] = defaultdict(set)
         for draft_id, core in rows:
@@ -150,8 +151,7 @@ class DraftIndex:
     def remove(self, draft_id: int) -> None:
         for pair in self.pairs_of.pop(draft_id, ()):
             self.by_pair[pair].discard(draft_id)
-        for ids in self.by_core.values():
-            ids.discard(draft_id)
+        self.by_core[self.core_of.pop(draft_id, "")].discard(draft_id)
 
     def exact(self, core: str, exclude: int) -> list[int]:
         return sorted(self.by_core.get(core, set()) - {exclude})

@@ -163,6 +163,7 @@ def notice_for(session: Session, change: Change) -> Notice:
     document = change.document
     old, new = change.old_version, change.new_version
     shown = new or old
+    meta = (shown.meta or {}) if shown else {}
     notice = Notice(
         change_id=change.id,
         kind=change.kind,
@@ -173,10 +174,9 @@ def notice_for(session: Session, change: Change) -> Notice:
         detected_at=f"{change.detected_at:%Y-%m-%d %H:%M} UTC",
         added_chars=change.added_chars,
         removed_chars=change.removed_chars,
-        status=(shown.meta or {}).get("status", "final") if shown else "final",
-        comment_deadline=(shown.meta or {}).get("comment_deadline") if shown else None,
+        status=meta.get("status", "final"),
+        comment_deadline=meta.get("comment_deadline"),
     )
-    meta = (shown.meta or {}) if shown else {}
     labels = (("publish_date", "发布日期"), ("doc_number", "文号"), ("issuer", "发文机关"))
     notice.facts = [(label, meta[key]) for key, label in labels if meta.get(key)]
     if change.kind in ("new", "finalized") and shown is not None:

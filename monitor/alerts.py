@@ -52,21 +52,22 @@ def problems(runs: list[Run], after_failures: int) -> list[Problem]:
     return found
 
 
+def finished_runs(session: Session, source_id: int) -> list[Run]:
+    """The source's newest finished runs, newest first: enough to judge its health."""
+    query = (
+        select(Run).where(Run.source_id == source_id, Run.status != "running").order_by(Run.id.desc()).limit(HISTORY)
+    )
+    return list(session.scalars(query))
+
+
+def open_incidents(session: Session, source_id: int) -> list[Incident]:
+    return list(session.scalars(select(Incident).where(Incident.source_id == source_id, Incident.closed_at.is_(None))))
+
+
 def review(session: Session, source: Source, ops_email: str | None, after_failures: int) -> list[Incident]:
     """Open and close the source's incidents; queue one message per opening and per closing."""
-    runs = list(
-        session.scalars(
-            select(Run)
-            .where(Run.source_id == source.id, Run.status != "running")
-            .order_by(Run.id.desc())
-            .limit(HISTORY)
-        )
-    )
-    current = {p.kind: p for p in problems(runs, after_failures)}
-    open_ = {
-        i.kind: i
-        for i in session.scalars(select(Incident).where(Incident.source_id == source.id, Incident.closed_at.is_(None)))
-    }
+    current = {p.kind: p for p in problems(finished_runs(session, source.id), after_failures)}
+    open_ = {i.kind: i for i in open_incidents(session, source.id)}
     changed = []
     for kind, problem in current.items():
         if kind not in open_:

@@ -8,11 +8,11 @@ from sqlalchemy import Column, Float, MetaData, String, Table, func, inspect, se
 from sqlalchemy.orm import Session
 
 from crawler.source import Source
-from storage import Document, Run
+from storage import Run
 from storage import Source as SourceRow
-from storage.models import Incident
+from storage.recording import count_documents
 
-from .alerts import consecutive_failures
+from .alerts import consecutive_failures, finished_runs, open_incidents
 from .present import iso
 from .schedule import JOB_TABLE
 
@@ -50,36 +50,14 @@ def source_status(session: Session, sources: list[Source]) -> list[dict]:
     report = []
     for source in sources:
         row = rows.get(source.name)
-        runs = (
-            []
-            if row is None
-            else list(
-                session.scalars(
-                    select(Run)
-                    .where(Run.source_id == row.id, Run.status != "running")
-                    .order_by(Run.id.desc())
-                    .limit(20)
-                )
-            )
-        )
+        runs = finished_runs(session, row.id) if row else []
         running = row is not None and session.scalar(
             select(func.count()).select_from(Run).where(Run.source_id == row.id, Run.status == "running")
         )
-        documents = (
-            0
-            if row is None
-            else session.scalar(select(func.count()).select_from(Document).where(Document.source_id == row.id))
-        )
-        incidents = (
-            []
-            if row is None
-            else [
-                {"kind": i.kind, "since": iso(i.opened_at), "detail": i.detail}
-                for i in session.scalars(
-                    select(Incident).where(Incident.source_id == row.id, Incident.closed_at.is_(None))
-                )
-            ]
-        )
+        incidents = [
+            {"kind": i.kind, "since": iso(i.opened_at), "detail": i.detail}
+            for i in (open_incidents(session, row.id) if row else [])
+        ]
         report.append(
             {
                 "source": source.name,
@@ -89,7 +67,7 @@ def source_status(session: Session, sources: list[Source]) -> list[dict]:
                 "running": bool(running),
                 "last_run": run_to_dict(runs[0]) if runs else None,
                 "next_run": next_runs.get(source.name),
-                "documents": documents,
+                "documents": count_documents(session, row.id) if row else 0,
                 "consecutive_failures": consecutive_failures(runs),
                 "incidents": incidents,
             }

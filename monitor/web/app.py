@@ -152,6 +152,15 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
             raise HTTPException(404, f"no version {version_id}")
         return version
 
+    def get_change(s: Session, change_id: int) -> Change:
+        change = s.get(Change, change_id)
+        if change is None:
+            raise HTTPException(404, f"no change {change_id}")
+        return change
+
+    def source_names(s: Session) -> list[str]:
+        return list(s.scalars(select(Source.name).order_by(Source.name)))
+
     # -- pages ---------------------------------------------------------------------------------
 
     def find(s: Session, asked: ListQuery) -> tuple[list[Document], int]:
@@ -169,7 +178,6 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def document_list(request: Request, s: Db, asked: Annotated[ListQuery, Depends()]) -> HTMLResponse:
         rows, total = find(s, asked)
-        sources = list(s.scalars(select(Source.name).order_by(Source.name)))
         return page(
             request,
             "documents.html",
@@ -178,7 +186,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
             total=total,
             page=asked.page,
             pages=max(1, -(-total // PER_PAGE)),
-            sources=sources,
+            sources=source_names(s),
             form=asked,
         )
 
@@ -250,9 +258,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
 
     @app.get("/changes/{change_id}", response_class=HTMLResponse, include_in_schema=False)
     def change_page(request: Request, s: Db, change_id: int, view: str = "side") -> HTMLResponse:
-        change = s.get(Change, change_id)
-        if change is None:
-            raise HTTPException(404, f"no change {change_id}")
+        change = get_change(s, change_id)
         return diff_view(
             request,
             change.old_version,
@@ -291,7 +297,6 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
             offset=(page_number - 1) * PER_PAGE,
             newest_first=True,
         )
-        sources = list(s.scalars(select(Source.name).order_by(Source.name)))
         return page(
             request,
             "changes.html",
@@ -299,7 +304,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
             changes=rows[:PER_PAGE],
             more=len(rows) > PER_PAGE,
             page=page_number,
-            sources=sources,
+            sources=source_names(s),
             kinds=KINDS,
             form={"source": source, "kind": kind, "period": period},
         )
@@ -428,9 +433,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     @app.get("/api/changes/{change_id}", tags=["changes"])
     def api_change(s: Db, change_id: int) -> dict:
         """One change event with its diff (finalized: the draft without its call for comments, against the final)."""
-        change = s.get(Change, change_id)
-        if change is None:
-            raise HTTPException(404, f"no change {change_id}")
+        change = get_change(s, change_id)
         return change_to_dict(change) | {"diff": diff_dict(change_diff(change))}
 
     @app.get("/api/documents/{document_id}/related", tags=["documents"])

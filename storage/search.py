@@ -87,7 +87,7 @@ def search(session: Session, query: str) -> TextClause | None:
     phrase = match_query(query)
     if phrase is None:
         return None
-    prefix = len(tokens(query)[-1]) == 1  # a lone character also starts longer bigrams
+    prefix = len(phrase.rsplit(" ", 1)[-1]) == 1  # a lone character also starts longer bigrams
     if _dialect(session) == "sqlite":
         quoted = '"' + phrase.replace('"', '""') + '"' + ("*" if prefix else "")
         sql = "SELECT rowid AS document_id, rank FROM search_fts WHERE search_fts MATCH :q"

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from storage import Document, Version
 from storage.models import Link
 
-from .diff import similarity
+from .diff import bigrams, similarity
 
 TITLE_AGREEMENT = 0.6
 BODY_CONTAINMENT = 0.5
@@ -107,10 +107,6 @@ def _published_before(draft_meta: dict | None, final_meta: dict | None) -> bool:
     return not (draft_date and final_date) or draft_date <= final_date
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
 class DraftIndex:
     """The open (not yet linked) drafts' title cores, loaded once per detection and searched by
     shared character pairs, so a crawl with many new finals reads the drafts once, not per final."""
@@ -122,7 +118,7 @@ class DraftIndex:
         self.by_core: dict[str, set[int]] = defaultdict(set)
         self.by_pair: dict[str, set[int]] = defaultdict(set)
         for draft_id, core in rows:
-            self.pairs_of[draft_id] = _bigrams(core)
+            self.pairs_of[draft_id] = bigrams(core)
             self.by_core[core].add(draft_id)
             for pair in self.pairs_of[draft_id]:
                 self.by_pair[pair].add(draft_id)
@@ -158,7 +154,7 @@ class DraftIndex:
 
     def similar(self, core: str, exclude: int) -> list[int]:
         """Drafts whose cores agree enough (bigram Dice), best first, at most MAX_CANDIDATES."""
-        mine = _bigrams(core)
+        mine = bigrams(core)
         shared: Counter[int] = Counter()
         for pair in mine:
             shared.update(self.by_pair.get(pair, ()))

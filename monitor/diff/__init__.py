@@ -1,6 +1,6 @@
 """Diffs of documents: the engine, key changes, and renderers for terminal, e-mail and HTML."""
 
-from .engine import DiffStats, DocumentDiff, ParagraphOp, Segment, diff_texts, similarity
+from .engine import DiffStats, DocumentDiff, ParagraphOp, Segment, bigrams, diff_texts, similarity
 from .keychanges import KeyChange
 
-__all__ = ["DiffStats", "DocumentDiff", "KeyChange", "ParagraphOp", "Segment", "diff_texts", "similarity"]
+__all__ = ["DiffStats", "DocumentDiff", "KeyChange", "ParagraphOp", "Segment", "bigrams", "diff_texts", "similarity"]

@@ -72,14 +72,15 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
+    """Character pairs, whitespace ignored: Chinese words are mostly two characters long."""
     squashed = "".join(text.split())
     return {squashed[i : i + 2] for i in range(len(squashed) - 1)} or {squashed}
 
 
 def similarity(a: str, b: str) -> float:
     """Dice coefficient over character bigrams: cheap, order-light, fine for Chinese."""
-    x, y = _bigrams(a), _bigrams(b)
+    x, y = bigrams(a), bigrams(b)
     return 2 * len(x & y) / (len(x) + len(y)) if x or y else 1.0
 
 

@@ -23,6 +23,7 @@ from storage import Database
 from storage.recording import finish_run, has_content, record_document, record_listing
 
 from .items import PageFetched
+from .outcome import classify
 from .source import Source
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,6 @@ Message = _Page | _Close | Literal["stop"]
 
 
 def _store(db: Database, batch: list[_Page]) -> None:
-    from .pipelines import classify
-
     with db.session() as session:
         for entry in batch:
             page, job = entry.page, entry.job

@@ -15,9 +15,9 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.source import Politeness, Source
 from monitor.config import Settings
-from monitor.crawl import crawl
 from monitor.demo.samples import Sample
 from monitor.demo.site import DemoSite, Section
+from monitor.ops.crawl import crawl
 
 from .staticsite import StaticSite
 from .synthetic import documents

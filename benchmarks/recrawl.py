@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from crawler.source import Politeness, Source
 from monitor.config import Settings
-from monitor.crawl import crawl
+from monitor.ops.crawl import crawl
 from storage import Database, Fetch, Version
 
 from .crawl import build_site

@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import select
 
 from monitor import similarity
-from monitor.linking import DraftIndex, find_draft
+from monitor.detect.linking import DraftIndex, find_draft
 from storage import Database, Document
 from storage.models import Signature
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from monitor.demo.samples import load_sample, sample_names
-from monitor.linking import title_core
+from monitor.detect.linking import title_core
 from storage import Database, Document, Source, Version
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real" / "gold.json"

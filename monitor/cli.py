@@ -19,12 +19,13 @@ from crawler.source import Source
 from storage import Change, Database, Document, Run, queries
 from storage import Source as SourceRow
 
-from . import similarity, status
-from .changes import change_diff
 from .config import ConfigError, Settings, load_settings
+from .detect import similarity
+from .detect.changes import change_diff
 from .diff import DocumentDiff, diff_texts
 from .diff.render_html import render_page
 from .diff.render_text import render_side_by_side, render_terminal
+from .ops import status
 from .present import change_line, change_to_dict
 
 KINDS = ("new", "changed", "removed", "restored", "finalized")
@@ -54,7 +55,7 @@ def _selected_sources(settings: Settings, names: list[str]) -> list[Source]:
 
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
-    from .crawl import crawl
+    from .ops.crawl import crawl
 
     sources = _selected_sources(settings, args.names)
     if not sources:
@@ -215,7 +216,7 @@ def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from .daemon import Daemon
+    from .ops.daemon import Daemon
 
     logging.getLogger().setLevel(logging.INFO)
     return Daemon(args.config).run()

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from crawler.source import Politeness, Source
 from notifier.email import SmtpSettings
 
-from .schedule import trigger
+from .ops.schedule import trigger
 
 CONFIG_NAME = "policywatch.toml"
 

@@ -37,7 +37,7 @@ class Document(Base):
     url: Mapped[str] = mapped_column(String(2000), unique=True)
     title: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="final")
-    # The title without draft marks, comment-call wrappers and office prefixes (see monitor.linking),
+    # The title without draft marks, comment-call wrappers and office prefixes (see monitor.detect.linking),
     # kept so that finding a final's draft reads short strings, not documents.
     title_core: Mapped[str] = mapped_column(String(500), default="", index=True)
     current_version_id: Mapped[int | None] = mapped_column(

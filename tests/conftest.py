@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from monitor.config import Settings, load_settings
-from monitor.crawl import RunSummary, crawl
 from monitor.demo.mailsink import MailSink, free_port
 from monitor.demo.site import DEFAULT_SECTIONS, DemoSite, Section
+from monitor.ops.crawl import RunSummary, crawl
 from notifier.outbox import DispatchReport
 from storage import Database
 

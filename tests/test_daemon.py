@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from monitor.alerts import Problem, problems
-from monitor.schedule import trigger
+from monitor.ops.alerts import Problem, problems
+from monitor.ops.schedule import trigger
 from storage import Change, OutboxMessage, Run, Version
 
 from .conftest import POLICYWATCH

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from monitor.demo.samples import load_sample
-from monitor.linking import match_score, title_core, without_comment_call
+from monitor.detect.linking import match_score, title_core, without_comment_call
 
 from .linkset import link_set
 

@@ -6,9 +6,9 @@ import threading
 
 from sqlalchemy import select
 
-from monitor.crawl import channels
 from monitor.demo.mailsink import MailSink
 from monitor.demo.samples import Sample
+from monitor.ops.crawl import channels
 from notifier.outbox import dispatch
 from storage import OutboxMessage
 

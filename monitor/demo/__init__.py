@@ -13,8 +13,8 @@ from pathlib import Path
 
 from storage import Change, Database, queries
 
-from ..changes import change_diff
 from ..config import Settings, load_settings
+from ..detect.changes import change_diff
 from ..diff.render_html import render_page
 from ..diff.render_text import render_terminal
 from ..present import change_line
@@ -60,7 +60,7 @@ def _config(folder: Path, site: DemoSite, sink: MailSink) -> Path:
 
 
 def _crawl(settings: Settings, db: Database, label: str) -> None:
-    from ..crawl import crawl
+    from ..ops.crawl import crawl
 
     print(f"\n== {label}")
     summaries, report = crawl(settings, settings.sources(), db=db)

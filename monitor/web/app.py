@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 from storage import Change, Database, Document, Fetch, Source, Subscription, Version, queries, search, utcnow
 from storage.models import Link
 
-from .. import similarity
-from ..changes import change_diff
 from ..config import Settings
+from ..detect import similarity
+from ..detect.changes import change_diff
 from ..diff import DocumentDiff, diff_texts
 from ..diff.render_html import render_fragment, stylesheet
 from ..present import change_to_dict, iso
@@ -357,7 +357,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         chosen = [x for x in settings.sources() if x.name == source]
         if not chosen:
             raise HTTPException(404, f"no source {source}")
-        from ..crawl import crawl  # imports Scrapy: only when asked
+        from ..ops.crawl import crawl  # imports Scrapy: only when asked
 
         threading.Thread(target=crawl, args=(settings, chosen), kwargs={"db": db}, daemon=True).start()
         return RedirectResponse(f"/admin?message=crawl+of+{source}+started", status_code=303)

@@ -12,8 +12,8 @@ from storage import Run
 from storage import Source as SourceRow
 from storage.recording import count_documents
 
+from ..present import iso
 from .alerts import consecutive_failures, finished_runs, open_incidents
-from .present import iso
 from .schedule import JOB_TABLE
 
 

@@ -32,8 +32,9 @@ from notifier.outbox import dispatch
 from storage import Database, search, utcnow
 from storage import Source as SourceRow
 
-from . import alerts, similarity
-from .config import ConfigError, load_settings, load_sources
+from ..config import ConfigError, load_settings, load_sources
+from ..detect import similarity
+from . import alerts
 from .crawl import channels, crawl
 from .schedule import JOB_TABLE, trigger
 

@@ -24,8 +24,8 @@ from notifier.webhook import WebhookChannel
 from storage import Database, Run, utcnow
 from storage.recording import ensure_source, known_urls, start_run
 
-from .changes import detect_and_enqueue
-from .config import Settings
+from ..config import Settings
+from ..detect.changes import detect_and_enqueue
 
 log = logging.getLogger(__name__)
 GRACE_SECONDS = 30.0

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from storage import Document, Version
 from storage.models import Link
 
-from .diff import bigrams, similarity
+from ..diff import bigrams, similarity
 
 TITLE_AGREEMENT = 0.6
 BODY_CONTAINMENT = 0.5

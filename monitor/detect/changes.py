@@ -16,8 +16,8 @@ from notifier.notices import Mark, Notice, Passage
 from storage import Change, Document, Run, Version, utcnow
 from storage.models import Link
 
-from .diff import DocumentDiff, diff_texts
-from .diff.excerpt import excerpts
+from ..diff import DocumentDiff, diff_texts
+from ..diff.excerpt import excerpts
 from .linking import DraftIndex, find_draft, title_core, without_comment_call
 
 EXCERPTS_PER_EVENT = 8

@@ -1,0 +1,1 @@
+"""The researchers' web page and its JSON API (`policywatch serve`)."""

@@ -1,0 +1,53 @@
+"""The policywatch command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from ..config import ConfigError, Settings, load_settings
+from . import documents, operations, subscriptions
+from .common import Handler, UsageError
+
+# Commands that read no config: they work in any folder.
+_WITHOUT_CONFIG = ("clean", "demo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policywatch", description=__doc__)
+    parser.add_argument("--config", help="settings file (default: $POLICYWATCH_CONFIG or ./policywatch.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show crawl logs")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Handler, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    for group in (operations, documents, subscriptions):
+        group.register(add)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings(args.config) if args.command not in _WITHOUT_CONFIG else Settings()
+        return args.handler(args, settings)
+    except ConfigError as exc:
+        print(f"policywatch: error: {exc}", file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"policywatch: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

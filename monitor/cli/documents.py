@@ -1,0 +1,153 @@
+"""Commands that read what the crawls found: changes, diffs, comparisons, related documents, and
+the cleaning stage on saved pages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from crawler.cleaning import clean
+from storage import Change, Database, Document, queries
+
+from ..config import Settings
+from ..detect import similarity
+from ..detect.changes import change_diff
+from ..diff import DocumentDiff, diff_texts
+from ..diff.render_html import render_page
+from ..diff.render_text import render_side_by_side, render_terminal
+from ..present import change_line, change_to_dict
+from .common import AddCommand, UsageError, find_document, since
+
+KINDS = ("new", "changed", "removed", "restored", "finalized")
+
+
+def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    with db.session() as session:
+        changes = queries.list_changes(session, since=args.since, source=args.source, kind=args.kind)
+        if args.json:
+            print(json.dumps([change_to_dict(c) for c in changes], ensure_ascii=False, indent=2))
+        else:
+            for change in changes:
+                print(change_line(change))
+            if not changes:
+                print("no changes recorded yet", file=sys.stderr)
+    return 0
+
+
+def _show(
+    diff: DocumentDiff, args: argparse.Namespace, heading: str, titles: tuple[str, str], urls: tuple[str, str]
+) -> None:
+    """A diff on the terminal, or as a self-contained page with --html."""
+    view = "side" if args.side_by_side else "inline"
+    if args.html:
+        page = render_page(diff, titles[0], titles[1], url=urls[1], old_url=urls[0], view=view)
+        Path(args.html).write_text(page, encoding="utf-8")
+        print(f"wrote {args.html}")
+        return
+    color = sys.stdout.isatty()
+    if args.side_by_side:
+        body = render_side_by_side(diff, color=color, width=shutil.get_terminal_size((120, 40)).columns)
+    else:
+        body = render_terminal(diff, color=color)
+    print(heading + body)
+
+
+def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    with db.session() as session:
+        change = session.get(Change, args.change_id)
+        if change is None:
+            raise UsageError(f"no change with id {args.change_id}")
+        data = change_to_dict(change)
+        old = change.old_version.title if change.old_version else ""
+        related = f"draft: {data['related_url']}\n" if data["related_url"] else ""
+        heading = f"{data['kind']}: {data['title']}\n{data['url']}\n{related}"
+        _show(change_diff(change), args, heading, (old, data["title"]), (data["related_url"] or "", data["url"]))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    with db.session() as session:
+        a, b = find_document(session, args.a), find_document(session, args.b)
+        diff = diff_texts(a.current_version.text, b.current_version.text)
+        heading = f"A #{a.id}: {a.title}\n  {a.url}\nB #{b.id}: {b.title}\n  {b.url}\n"
+        _show(diff, args, heading, (a.title, b.title), (a.url, b.url))
+    return 0
+
+
+def cmd_related(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    with db.session() as session:
+        document = find_document(session, args.document)
+        indexed = similarity.update_index(session)
+        if indexed and not args.json:
+            print(f"(indexed {indexed} document{'s' if indexed != 1 else ''})", file=sys.stderr)
+        rows = []
+        for item in similarity.related(session, document.id, limit=args.limit):
+            other = session.get(Document, item.document_id)
+            rows.append(
+                {
+                    "id": other.id,
+                    "score": item.score,
+                    "reason": item.reason,
+                    "source": other.source.name,
+                    "title": other.title,
+                    "url": other.url,
+                }
+            )
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            return 0
+        print(f"#{document.id} {document.title}\n  {document.url}")
+        for row in rows:
+            print(f"  {row['score']:.2f}  #{row['id']:<5} {row['source']:<10} {row['title']}  ({row['reason']})")
+        if not rows:
+            print("  no similar documents found")
+    return 0
+
+
+def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
+    status = 0
+    for name in args.files:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            print(f"policywatch: error: {name}: {exc.strerror}", file=sys.stderr)
+            status = 1
+            continue
+        doc = clean(data)
+        if args.json:
+            result = doc.as_dict()
+            row = {"file": name, **{k: result[k] for k in ("title", "text", "meta", "attachments", "no_document")}}
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print(f"== {name}\n{doc.title}\n{json.dumps(doc.meta.as_dict(), ensure_ascii=False)}\n\n{doc.text}\n")
+    return status
+
+
+def register(add: AddCommand) -> None:
+    p = add("changes", cmd_changes, "list change events, oldest first")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--since", type=since, metavar="ISO")
+    p.add_argument("--source", metavar="NAME")
+    p.add_argument("--kind", choices=KINDS)
+    diff = add("diff", cmd_diff, "show what a change changed (a finalized change: the draft against its final)")
+    diff.add_argument("change_id", type=int, metavar="CHANGE_ID")
+    compare = add("compare", cmd_compare, "diff any two documents, e.g. two regions' versions of one policy")
+    compare.add_argument("a", metavar="A", help="a document id or URL")
+    compare.add_argument("b", metavar="B", help="a document id or URL")
+    for p in (diff, compare):
+        p.add_argument("--html", metavar="FILE", help="write a self-contained HTML page instead")
+        p.add_argument("--side-by-side", action="store_true", help="old and new in two columns")
+    p = add("related", cmd_related, "the documents most similar to one, on any source, with a score")
+    p.add_argument("document", metavar="DOC", help="a document id or URL")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p = add("clean", cmd_clean, "extract the document from saved HTML pages")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("files", nargs="+", metavar="FILE")

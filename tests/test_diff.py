@@ -82,3 +82,13 @@ def test_renderers_mark_and_escape():
     page = render_page(diff, "旧<b>标题</b>", "新标题", "http://x.example/1.html")
     assert "&lt;script&gt;" in page and "<script>" not in page and "&lt;b&gt;" in page
     assert 'id="pw-side"' in page and 'id="pw-inline"' in page
+
+
+def test_a_text_against_nothing_is_all_inserted_or_all_deleted():
+    """The diff of a `new` event (no old version) and of a removal: an empty side has no paragraph."""
+    added = diff_texts("", "第一段。\n第二段。")
+    assert [op.kind for op in added.ops] == ["insert", "insert"]
+    assert added.stats.added_chars == len("第一段。第二段。") and added.stats.removed_chars == 0
+    removed = diff_texts("第一段。\n第二段。", "")
+    assert [op.kind for op in removed.ops] == ["delete", "delete"] and removed.stats.added_chars == 0
+    assert diff_texts("", "").identical

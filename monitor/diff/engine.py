@@ -101,7 +101,8 @@ def char_diff(old: str, new: str) -> list[Segment]:
 def _line_diff(old: list[str], new: list[str]) -> list[tuple[int, list[int], list[int]]]:
     """Paragraph-level runs: (op, old indices, new indices), op 0 equal, -1 delete, 1 insert."""
     dmp = _dmp()
-    chars_old, chars_new, _lines = dmp.diff_linesToChars("\n".join(old) + "\n", "\n".join(new) + "\n")
+    # One line per paragraph; an empty side is no line at all (not one empty line).
+    chars_old, chars_new, _lines = dmp.diff_linesToChars("".join(p + "\n" for p in old), "".join(p + "\n" for p in new))
     runs = []
     i = j = 0
     for op, chars in dmp.diff_main(chars_old, chars_new, False):

@@ -168,6 +168,20 @@ def test_json_api_shapes(web):
     assert diff["stats"] == change["diff"]["stats"]
     spec = json.loads(_get(base + "/openapi.json"))
     assert {"/api/documents", "/api/changes", "/api/diff/{old_id}/{new_id}"} <= set(spec["paths"])
+    # The response shapes are documented, and the documented fields are the ones served.
+    shown = spec["paths"]["/api/changes/{change_id}"]["get"]["responses"]["200"]["content"]["application/json"]
+    schema = spec["components"]["schemas"][shown["schema"]["$ref"].rsplit("/", 1)[-1]]
+    assert set(schema["properties"]) == set(change)
+    reference = _get(base + "/api").decode()
+    assert "/api/changes/{change_id}" in reference and "/api/documents/{document_id}/related" in reference
+
+
+def test_a_new_event_has_a_diff_page_and_api(web):
+    base, _ = web
+    new = json.loads(_get(base + "/api/changes?kind=new&limit=1"))[0]
+    change = json.loads(_get(f"{base}/api/changes/{new['id']}"))
+    assert change["diff"]["stats"]["removed_chars"] == 0 and change["diff"]["stats"]["added_chars"] > 0
+    assert new["title"] in _get(f"{base}/changes/{new['id']}").decode()
 
 
 def test_admin_actions_need_the_token(web):

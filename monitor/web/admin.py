@@ -1,0 +1,75 @@
+"""The admin pages: crawl a source now, manage subscriptions. Every action needs the token from
+the config ([web] admin_token), as a form field or a Bearer header; without one, actions are off."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+
+from storage import Subscription, queries
+
+from .common import Db, page, settings_of
+
+router = APIRouter(include_in_schema=False)
+
+
+def _require_admin(request: Request, form_token: str) -> None:
+    expected = settings_of(request).web.admin_token
+    if not expected:
+        raise HTTPException(403, "admin actions are off: set [web] admin_token in the config")
+    header = request.headers.get("Authorization", "")
+    token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else form_token
+    if not hmac.compare_digest(token.encode(), expected.encode()):
+        raise HTTPException(403, "wrong admin token")
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request, s: Db) -> HTMLResponse:
+    settings = settings_of(request)
+    return page(
+        request,
+        "admin.html",
+        subscriptions=list(s.scalars(select(Subscription).order_by(Subscription.id))),
+        sources=[x.name for x in settings.sources()],
+        enabled=bool(settings.web.admin_token),
+        message=request.query_params.get("message", ""),
+    )
+
+
+@router.post("/admin/crawl")
+def admin_crawl(
+    request: Request, source: Annotated[str, Form()], token: Annotated[str, Form()] = ""
+) -> RedirectResponse:
+    _require_admin(request, token)
+    settings = settings_of(request)
+    chosen = [x for x in settings.sources() if x.name == source]
+    if not chosen:
+        raise HTTPException(404, f"no source {source}")
+    from ..ops.crawl import crawl  # imports Scrapy: only when asked
+
+    db = request.app.state.db
+    threading.Thread(target=crawl, args=(settings, chosen), kwargs={"db": db}, daemon=True).start()
+    return RedirectResponse(f"/admin?message=crawl+of+{source}+started", status_code=303)
+
+
+@router.post("/admin/subscriptions")
+def admin_subscribe(
+    request: Request,
+    s: Db,
+    address: Annotated[str, Form()],
+    keywords: Annotated[str, Form()] = "",
+    token: Annotated[str, Form()] = "",
+    remove: Annotated[bool, Form()] = False,
+) -> RedirectResponse:
+    _require_admin(request, token)
+    if remove:
+        queries.unsubscribe(s, address)
+    else:
+        channel = "webhook" if address.startswith(("http://", "https://")) else "email"
+        queries.subscribe(s, address, [], keywords.split(), channel)
+    return RedirectResponse("/admin?message=saved", status_code=303)

@@ -1,0 +1,115 @@
+"""What the web app's routers share: the database session, templates, lookups that answer 404,
+and the document-list query the page and the API both run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import Change, Document, Source, Version, queries, search, utcnow
+
+from ..config import Settings
+from ..diff.render_html import stylesheet
+
+HERE = Path(__file__).parent
+PER_PAGE = 50
+KINDS = ("new", "changed", "removed", "restored", "finalized")
+KIND_LABELS = {"new": "新发布", "changed": "已修改", "removed": "已删除", "restored": "已恢复", "finalized": "正式稿"}
+PERIODS = {"today": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=31)}
+
+# Autoescaped (crawled text is hostile); the diff stylesheet is ours.
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals.update(kind_labels=KIND_LABELS, diff_css=Markup(stylesheet()))
+
+
+def _session(request: Request) -> Iterator[Session]:
+    with request.app.state.db.session() as session:
+        yield session
+
+
+Db = Annotated[Session, Depends(_session)]
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def page(request: Request, name: str, partial: str | None = None, **context: object) -> HTMLResponse:
+    """The whole page; or, when htmx asks (a filter changed), only the part it swaps."""
+    wanted = partial if partial and request.headers.get("HX-Request") == "true" else name
+    return templates.TemplateResponse(request, wanted, context)
+
+
+def since(period: str | None) -> datetime | None:
+    return utcnow() - PERIODS[period] if period in PERIODS else None
+
+
+def get_document(s: Session, document_id: int) -> Document:
+    document = s.get(Document, document_id)
+    if document is None:
+        raise HTTPException(404, f"no document {document_id}")
+    return document
+
+
+def get_version(s: Session, version_id: int) -> Version:
+    version = s.get(Version, version_id)
+    if version is None:
+        raise HTTPException(404, f"no version {version_id}")
+    return version
+
+
+def get_change(s: Session, change_id: int) -> Change:
+    change = s.get(Change, change_id)
+    if change is None:
+        raise HTTPException(404, f"no change {change_id}")
+    return change
+
+
+def source_names(s: Session) -> list[str]:
+    return list(s.scalars(select(Source.name).order_by(Source.name)))
+
+
+@dataclass
+class ListQuery:
+    """The document list's query parameters, the same for the page and the API."""
+
+    q: str = ""
+    source: str = ""
+    status: str = ""  # draft or final
+    period: str = ""  # today, week, month: changed since
+    has_final: bool = False
+    page: Annotated[int, Query(ge=1)] = 1
+
+
+def _refresh_search(request: Request, s: Session) -> None:
+    """Index what changed since the last search (bounded, so a page never waits long)."""
+    lock = request.app.state.index_lock
+    if lock.acquire(blocking=False):
+        try:
+            search.update_index(s, limit=2000)
+        finally:
+            lock.release()
+
+
+def find(request: Request, s: Session, asked: ListQuery) -> tuple[list[Document], int]:
+    """One page of the documents the list's filters and search select, and how many in all."""
+    if asked.q:
+        _refresh_search(request, s)
+    found = queries.DocumentFilter(
+        q=asked.q.strip(),
+        source=asked.source or None,
+        status=asked.status or None,
+        changed_since=since(asked.period),
+        has_final=asked.has_final,
+    )
+    return queries.documents(s, found, offset=(asked.page - 1) * PER_PAGE, limit=PER_PAGE)

@@ -1,0 +1,176 @@
+"""The researchers' HTML pages: the document list and search, a document, a version, diffs of
+versions, changes and documents, the list of changes. Server-rendered; they work with
+JavaScript off, and htmx (vendored) only swaps the result lists in place."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
+from sqlalchemy import select
+
+from storage import Change, Document, Fetch, Version, queries
+from storage.models import Link
+
+from ..detect import similarity
+from ..detect.changes import change_diff
+from ..diff import DocumentDiff, diff_texts
+from ..diff.render_html import render_fragment
+from .common import (
+    KINDS,
+    PER_PAGE,
+    Db,
+    ListQuery,
+    find,
+    get_change,
+    get_document,
+    get_version,
+    page,
+    since,
+    source_names,
+)
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+@router.get("/")
+def document_list(request: Request, s: Db, asked: Annotated[ListQuery, Depends()]) -> HTMLResponse:
+    rows, total = find(request, s, asked)
+    return page(
+        request,
+        "documents.html",
+        partial="documents_list.html",
+        documents=rows,
+        total=total,
+        page=asked.page,
+        pages=max(1, -(-total // PER_PAGE)),
+        sources=source_names(s),
+        form=asked,
+    )
+
+
+@router.get("/documents/{document_id}")
+def document_page(request: Request, s: Db, document_id: int) -> HTMLResponse:
+    document = get_document(s, document_id)
+    versions = list(s.scalars(select(Version).where(Version.document_id == document_id).order_by(Version.id)))
+    fetches = list(s.scalars(select(Fetch).where(Fetch.document_id == document_id).order_by(Fetch.id.desc()).limit(30)))
+    changes = list(s.scalars(select(Change).where(Change.document_id == document_id).order_by(Change.id)))
+    final_link = s.scalar(select(Link).where(Link.draft_id == document_id))
+    draft_link = s.scalar(select(Link).where(Link.final_id == document_id))
+    finalized = s.scalar(
+        select(Change.id).where(
+            Change.document_id == (final_link.final_id if final_link else -1), Change.kind == "finalized"
+        )
+    )
+    similarity.update_index_for(s, document_id)
+    related = [(s.get(Document, r.document_id), r) for r in similarity.related(s, document_id, limit=8)]
+    return page(
+        request,
+        "document.html",
+        document=document,
+        version=document.current_version,
+        versions=versions,
+        fetches=fetches,
+        changes=changes,
+        final_link=final_link,
+        draft_link=draft_link,
+        finalized=finalized,
+        related=related,
+    )
+
+
+@router.get("/versions/{version_id}")
+def version_page(request: Request, s: Db, version_id: int) -> HTMLResponse:
+    version = get_version(s, version_id)
+    return page(request, "version.html", version=version, document=version.document)
+
+
+def _diff_view(
+    request: Request,
+    old: Version | None,
+    new: Version | None,
+    diff: DocumentDiff,
+    view: str,
+    permalink: str,
+    **context: object,
+) -> HTMLResponse:
+    """The diff page: inline or side by side first, as the link asked."""
+    return page(
+        request,
+        "diff.html",
+        old=old,
+        new=new,
+        view=view,
+        permalink=permalink,
+        fragment=Markup(render_fragment(diff, view)),
+        **{"change": None, **context},
+    )
+
+
+@router.get("/diff/{old_id}/{new_id}")
+def diff_page(request: Request, s: Db, old_id: int, new_id: int, view: str = "side") -> HTMLResponse:
+    old, new = get_version(s, old_id), get_version(s, new_id)
+    return _diff_view(request, old, new, diff_texts(old.text, new.text), view, f"/diff/{old_id}/{new_id}")
+
+
+@router.get("/diff", response_class=RedirectResponse)
+def diff_form(old: int, new: int) -> RedirectResponse:
+    return RedirectResponse(f"/diff/{old}/{new}?view=side", status_code=303)
+
+
+@router.get("/changes/{change_id}")
+def change_page(request: Request, s: Db, change_id: int, view: str = "side") -> HTMLResponse:
+    change = get_change(s, change_id)
+    return _diff_view(
+        request,
+        change.old_version,
+        change.new_version,
+        change_diff(change),
+        view,
+        f"/changes/{change_id}",
+        change=change,
+    )
+
+
+@router.get("/compare")
+def compare_page(request: Request, s: Db, a: int, b: int, view: str = "side") -> HTMLResponse:
+    first, second = get_document(s, a), get_document(s, b)
+    if first.current_version is None or second.current_version is None:
+        raise HTTPException(404, "a document without content")
+    diff = diff_texts(first.current_version.text, second.current_version.text)
+    return _diff_view(
+        request, first.current_version, second.current_version, diff, view, f"/compare?a={a}&b={b}", comparing=True
+    )
+
+
+@router.get("/changes")
+def changes_page(
+    request: Request,
+    s: Db,
+    source: str = "",
+    kind: str = "",
+    period: str = "",
+    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> HTMLResponse:
+    rows = queries.list_changes(
+        s,
+        since=since(period),
+        source=source or None,
+        kind=kind or None,
+        limit=PER_PAGE + 1,
+        offset=(page_number - 1) * PER_PAGE,
+        newest_first=True,
+    )
+    return page(
+        request,
+        "changes.html",
+        partial="changes_list.html",
+        changes=rows[:PER_PAGE],
+        more=len(rows) > PER_PAGE,
+        page=page_number,
+        sources=source_names(s),
+        kinds=KINDS,
+        form={"source": source, "kind": kind, "period": period},
+    )

@@ -140,6 +140,29 @@ def next_visit(status: str, last_changed_at: datetime | None, now: datetime) -> 
     return now + (timedelta(days=1) if now - last_changed_at < SETTLED else timedelta(days=7))
 
 
+def _record_content(
+    session: Session, source_id: int, url: str, known: Any, content: Content, now: datetime
+) -> tuple[int, int]:
+    """(document id, version id) after a good fetch: the version stored once per hash, the
+    document pointed at it when it changed."""
+    document_id, created = (known.id, False) if known else _new_document(session, source_id, url, now)
+    version_id = _version_id(session, document_id, content, now, new_document=created)
+    changed = known is None or known.current_version_id != version_id
+    last_changed = now if changed else known.last_changed_at
+    values = {
+        "document_id": document_id,
+        "title": content.title,
+        "status": content.status,
+        "gone_since": None,
+        "last_fetched_at": now,
+        "next_visit_at": next_visit(content.status, last_changed, now),
+    }
+    if changed:
+        values |= {"current_version_id": version_id, "last_changed_at": now}
+    session.execute(_UPDATE_DOCUMENT, values)
+    return document_id, version_id
+
+
 def record_document(
     session: Session,
     run_id: int,
@@ -158,23 +181,7 @@ def record_document(
     document_id = known.id if known else None
     version_id = None
     if outcome == "ok" and content is not None:
-        created = False
-        if document_id is None:
-            document_id, created = _new_document(session, source_id, url, now)
-        version_id = _version_id(session, document_id, content, now, new_document=created)
-        changed = known is None or known.current_version_id != version_id
-        last_changed = now if changed else known.last_changed_at
-        values = {
-            "document_id": document_id,
-            "title": content.title,
-            "status": content.status,
-            "gone_since": None,
-            "last_fetched_at": now,
-            "next_visit_at": next_visit(content.status, last_changed, now),
-        }
-        if changed:
-            values |= {"current_version_id": version_id, "last_changed_at": now}
-        session.execute(_UPDATE_DOCUMENT, values)
+        document_id, version_id = _record_content(session, source_id, url, known, content, now)
     elif outcome == "unchanged" and known is not None:
         version_id = known.current_version_id
         session.execute(

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from .blocks import BLOCK_TAGS, TextBlock
 from .dom import Element
+from .shapes import Shapes
 
 # Sentence and clause punctuation, Chinese and Western. Prose has it; menus and link lists do not.
 _PUNCTUATION = re.compile(r"[，。；：！？、]|[,.;:!?](?=\s|$)")
@@ -47,6 +49,7 @@ _FOOTER_WORDS = (
 _SENTENCE_ENDS = "。！？；"
 _DUPLICATE_MIN_CHARS = 30
 _HOLDS = 0.9
+_MOSTLY = 0.5
 
 
 def block_value(block: TextBlock) -> float:
@@ -70,8 +73,24 @@ def is_chrome_named(el: Element) -> bool:
     )
 
 
-def block_values(blocks: list[TextBlock]) -> list[float]:
-    """Value per block; a repeated long block (the hidden or elder-care copy of the body) counts zero."""
+FEED_WEIGHT = 0.2  # a sentence in a comment, a rail's summary or a photo caption (shapes.py)
+CHROME_WEIGHT = 0.3  # a sentence inside a container named like chrome (nav, sidebar, related…)
+EMBEDDED_LINKS_WEIGHT = 0.1  # a link block inside the article's own paragraphs (shapes.py)
+
+
+@dataclass
+class Weighed:
+    """Each block's value where it sits (values), and the same with every discounted sentence —
+    in chrome, in a feed — at zero (plain): those help find the article's region at all (an
+    article in a container oddly named like chrome), but never pull the choice up to a wider one."""
+
+    values: list[float]
+    plain: list[float]
+
+
+def block_values(blocks: list[TextBlock]) -> Weighed:
+    """Value per block, weighed by where it sits; a repeated long block (the hidden or elder-care
+    copy of the body) counts zero."""
     seen: set[str] = set()
     in_chrome: dict[Element, bool] = {}
 
@@ -89,36 +108,48 @@ def block_values(blocks: list[TextBlock]) -> list[float]:
                 values.append(0.0)
                 continue
             seen.add(block.text)
-        value = block_value(block)
-        if value > 0 and chrome(block.owner):
-            value *= 0.3
-        values.append(value)
-    return values
+        values.append(block_value(block))
+    plain = list(values)
+    shapes = Shapes(blocks, values)
+    for i, block in enumerate(blocks):
+        if values[i] > 0:
+            if chrome(block.owner):
+                values[i] *= CHROME_WEIGHT
+            if shapes.in_feed_item(block.owner):
+                values[i] *= FEED_WEIGHT
+            if values[i] != plain[i]:
+                plain[i] = 0.0
+        elif values[i] < 0 and block.link_chars * 2 >= block.chars and shapes.in_prose_parent(block.owner):
+            values[i] *= EMBEDDED_LINKS_WEIGHT
+            plain[i] = values[i]
+    return Weighed(values, plain)
 
 
-def _ancestors(el: Element) -> list[Element]:
-    return [el, *el.iterancestors()]
-
-
-def best_container(blocks: list[TextBlock], values: list[float]) -> Element | None:
-    """The element with the highest total block value; the deepest one on ties."""
+def best_container(blocks: list[TextBlock], weighed: Weighed) -> Element | None:
+    """The element with the highest total block value, then the deepest element holding nearly
+    all of it, counting plain values: a stray positive block far away (a hidden summary, a
+    caption in the footer, a discounted rail) must not pull the choice up to a wider element."""
     totals: dict[Element, float] = defaultdict(float)
+    plain: dict[Element, float] = defaultdict(float)
     depth: dict[Element, int] = {}
-    for block, value in zip(blocks, values, strict=True):
+    for block, value, core in zip(blocks, weighed.values, weighed.plain, strict=True):
         if value == 0:
             continue
-        chain = _ancestors(block.owner)
-        for level, el in enumerate(reversed(chain)):
+        for level, el in enumerate(reversed(_ancestors(block.owner))):
             totals[el] += value
+            plain[el] += core
             depth.setdefault(el, level)
     if not totals:
         return None
-    top = max(totals.values())
-    if top <= 0:
+    top = max(totals, key=totals.__getitem__)
+    if totals[top] <= 0:
         return None
-    # The deepest element holding nearly all of the best total: a stray positive block far away
-    # (a hidden summary, a caption in the footer) must not pull the choice up to <body>.
-    best = max((el for el, total in totals.items() if total >= _HOLDS * top), key=lambda el: (depth[el], totals[el]))
+    # When the top's mass is mostly discounted (a photo story of captions, an article in a box
+    # named like a sidebar), the plain values cannot judge: weigh as found.
+    measure = plain if plain[top] >= _MOSTLY * totals[top] else totals
+    held = measure[top] * _HOLDS
+    candidates = [el for el in totals if measure[el] >= held]
+    best = max(candidates, key=lambda el: (depth[el], totals[el]))
     # A single paragraph is not a container: take the element that holds it and its headings.
     parent = best.getparent()
     if (
@@ -128,3 +159,28 @@ def best_container(blocks: list[TextBlock], values: list[float]) -> Element | No
     ):
         return parent
     return best
+
+
+def _ancestors(el: Element) -> list[Element]:
+    return [el, *el.iterancestors()]
+
+
+LINES_MIN, LINES_MIN_CHARS = 8, 150
+
+
+def line_container(blocks: list[TextBlock]) -> Element | None:
+    """For a page with no prose at all — a journal's table of contents, a list of names, a
+    catalogue — the element holding the most plain (unlinked) lines, counted by their length;
+    links and footers still count against. None unless it holds LINES_MIN lines and
+    LINES_MIN_CHARS characters: a script shell or a login wall stays "no document"."""
+    values = [
+        -float(b.chars) if b.link_chars * 2 >= b.chars or any(w in b.text for w in _FOOTER_WORDS) else float(b.chars)
+        for b in blocks
+    ]
+    best = best_container(blocks, Weighed(values, values))
+    if best is None:
+        return None
+    lines = [
+        b for b, v in zip(blocks, values, strict=True) if v > 0 and (b.owner is best or best in b.owner.iterancestors())
+    ]
+    return best if len(lines) >= LINES_MIN and sum(b.chars for b in lines) >= LINES_MIN_CHARS else None

@@ -20,7 +20,13 @@ INVISIBLE_TAGS = frozenset(
     "script style noscript template svg canvas iframe object embed select option button input textarea "
     "map audio video head link meta".split()
 )
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# display:none hides for good. visibility:hidden alone is how pages hide their content until a
+# script has run (WeChat articles, Vue templates): it is pruned only on an element with no size.
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden.*(?:height|width|font-size)\s*:\s*0(?![.\d])|"
+    r"(?:height|width|font-size)\s*:\s*0(?![.\d]).*visibility\s*:\s*hidden",
+    re.IGNORECASE,
+)
 
 
 def parse(text: str) -> Element | None:

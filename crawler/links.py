@@ -19,6 +19,7 @@ from .cleaning.content import is_chrome_named
 from .cleaning.decode import decode_html
 from .cleaning.dom import Element, text_of
 from .cleaning.meta import DATE
+from .cleaning.wechat import article_url
 
 _NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后页|下一頁|next|next\s*page|>|›|»|>>)\s*$", re.IGNORECASE)
 _PAGER_SCRIPT = re.compile(
@@ -63,13 +64,16 @@ def _same_site(url: str, hosts: set[str]) -> bool:
 
 
 def _candidates(root: Element, base: str, hosts: set[str]) -> list[tuple[Element, str, str]]:
+    """Same-site links, and links to WeChat articles (offices publish there too), canonical."""
     found = []
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
         url = urldefrag(urljoin(base, href)).url
-        if urlsplit(url).scheme not in ("http", "https") or not _same_site(url, hosts) or _FILE.search(url):
+        wechat = article_url(url)
+        url = wechat or url
+        if urlsplit(url).scheme not in ("http", "https") or not (wechat or _same_site(url, hosts)) or _FILE.search(url):
             continue
         text = normalise_space(text_of(anchor) or anchor.get("title") or "")
         found.append((anchor, url, text))

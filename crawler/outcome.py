@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from storage.recording import Content, Outcome
 
-from .cleaning import clean
+from .cleaning import CLEANER_VERSION, CleanDocument, clean
 from .items import PageFetched
 from .source import Source
 
@@ -38,14 +38,19 @@ def classify(page: PageFetched, source: Source) -> tuple[Outcome, Content | None
         return "gone", None, "the page says it was not found"
     if not doc.found:
         return "failed", None, f"no document in the page ({doc.no_document})"
-    content = Content(
+    return "ok", content_of(doc, page.body), None
+
+
+def content_of(doc: CleanDocument, raw_html: bytes) -> Content:
+    """A cleaned page as storage keeps it, noting which cleaner made it."""
+    return Content(
         title=doc.title,
         text=doc.text,
         content_hash=doc.content_hash,
         status=doc.meta.status,
         meta=doc.meta.as_dict(),
         attachments=[asdict(a) for a in doc.attachments],
-        raw_html=page.body,
+        raw_html=raw_html,
         encoding=doc.encoding,
+        cleaner=CLEANER_VERSION,
     )
-    return "ok", content, None

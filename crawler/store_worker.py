@@ -24,6 +24,7 @@ from storage.recording import finish_run, has_content, record_document, record_l
 
 from .items import PageFetched
 from .outcome import classify
+from .rebaseline import rebaseline
 from .source import Source
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ def _store(db: Database, batch: list[_Page]) -> None:
             else:
                 try:
                     outcome, content, error = classify(page, job.source)
+                    if content is not None:
+                        rebaseline(session, page.url, content, job.source)
                 except Exception as exc:  # noqa: BLE001 - one bad page is a failed fetch, not a dead worker
                     outcome, content, error = "failed", None, f"cleaning failed: {exc!r}"[:500]
             record_document(

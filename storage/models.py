@@ -71,6 +71,8 @@ class Version(Base):
     # The page as fetched, zlib-compressed, so a better cleaner can re-process history.
     raw_html: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     raw_encoding: Mapped[str | None] = mapped_column(String(40))
+    # The cleaner's version that made title and text (crawler.cleaning.CLEANER_VERSION); None: older.
+    cleaner: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     document: Mapped[Document] = relationship(foreign_keys=[document_id])

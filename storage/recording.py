@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,6 +34,7 @@ class Content:
     attachments: list[dict[str, str]] = field(default_factory=list)
     raw_html: bytes = b""
     encoding: str | None = None
+    cleaner: int | None = None  # the cleaner version that made title and text
 
 
 def ensure_source(session: Session, name: str, title: str = "") -> Source:
@@ -127,6 +129,7 @@ def _version_id(session: Session, document_id: int, content: Content, now: datet
         "attachments": content.attachments,
         "raw_html": Version.compress(content.raw_html),
         "raw_encoding": content.encoding,
+        "cleaner": content.cleaner,
         "created_at": now,
     }
     return session.execute(_INSERT_VERSION, values).scalar_one()
@@ -211,6 +214,53 @@ def record_document(
             "documents_found": None,
         },
     )
+
+
+@dataclass
+class StaleVersion:
+    """A document's current version made by an older cleaner, with the page it was made from."""
+
+    id: int
+    content_hash: str
+    raw_html: bytes
+    encoding: str | None
+
+
+def stale_version(session: Session, url: str, cleaner: int) -> StaleVersion | None:
+    """The document's current version if a cleaner older than `cleaner` made it."""
+    row = session.execute(
+        select(Version.id, Version.content_hash, Version.raw_html, Version.raw_encoding)
+        .join(Document, Document.current_version_id == Version.id)
+        .where(Document.url == url, (Version.cleaner.is_(None)) | (Version.cleaner < cleaner))
+    ).first()
+    return StaleVersion(row.id, row.content_hash, zlib.decompress(row.raw_html), row.raw_encoding) if row else None
+
+
+def rewrite_version(session: Session, version_id: int, content: Content | None, cleaner: int) -> bool:
+    """Put what a newer cleaner makes of a version's own page in its place (content None: it made
+    the same, or nothing usable: only the cleaner is noted). False when another version of the
+    document already holds that content, and the version is left as it was."""
+    values: dict[str, Any] = {"cleaner": cleaner}
+    if content is not None:
+        document_id = session.scalar(select(Version.document_id).where(Version.id == version_id))
+        clash = session.scalar(
+            select(Version.id).where(
+                Version.document_id == document_id,
+                Version.content_hash == content.content_hash,
+                Version.id != version_id,
+            )
+        )
+        if clash is not None:
+            return False
+        values |= {
+            "title": content.title,
+            "text": content.text,
+            "content_hash": content.content_hash,
+            "meta": content.meta,
+            "attachments": content.attachments,
+        }
+    session.execute(update(Version).where(Version.id == version_id).values(**values))
+    return True
 
 
 def has_content(session: Session, url: str) -> bool:

@@ -30,9 +30,9 @@ def test_corpus_scores_meet_the_bar():
         doc = clean((CORPUS / "pages" / page["file"]).read_bytes())
         scores[page["file"]] = prf(doc.text, page["body_text"])[2]
         titles += "".join(doc.title.split()) == "".join(page["title"].split())
-    assert sum(scores.values()) / len(scores) >= 0.97
+    assert sum(scores.values()) / len(scores) >= 0.98
     assert min(scores.values()) >= 0.90, {f: round(s, 3) for f, s in scores.items() if s < 0.9}
-    assert titles >= 27
+    assert titles >= 27  # 90 %
 
 
 # Dates and 文号 on the corpus pages that carry a metadata block, as a reader finds them there.

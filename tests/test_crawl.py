@@ -237,3 +237,26 @@ def test_a_crawl_over_its_memory_limit_is_a_failed_run(workspace, site):
     summaries, _ = workspace.crawl("kjfw")
 
     assert summaries[0].status == "failed" and "memusage_exceeded" in summaries[0].error
+
+
+def test_a_cleaner_upgrade_is_no_alert_storm_and_real_edits_still_count(workspace, site):
+    quiet = site.publish("kjfw", "wansheng-plan")
+    edited = site.publish("zfxxgk", "yunnan-opinion")
+    workspace.crawl()
+    # As an older cleaner left them: a rail line in the text, no cleaner noted.
+    with workspace.db.session() as session:
+        for version in session.scalars(select(Version)):
+            version.text += "\n为你推荐：全区科技创新大会召开"
+            version.content_hash = "old-" + version.content_hash
+            version.cleaner = None
+    site.edit(edited, "對高新區內新認定的國家重點實驗室給予1000萬元", "對高新區內新認定的國家重點實驗室給予1500萬元")
+
+    workspace.crawl()
+
+    changed = workspace.changes("--kind", "changed")
+    assert [c["url"] for c in changed] == [site.url(edited)]
+    diff = workspace.cli("diff", str(changed[0]["id"])).stdout
+    assert "1000" in diff and "1500" in diff and "为你推荐" not in diff
+    with workspace.db.session() as session:
+        texts = session.scalars(select(Version.text).where(Version.document_id == _document(workspace, site.url(quiet)).id))
+        assert ["为你推荐" in text for text in texts] == [False]

@@ -93,3 +93,18 @@ def test_hanweb_records_rendered_by_javascript_are_read():
     ).encode()
     listing = read_listing(page, "http://zj.example.gov.cn/col/col1229/index.html", {"zj.example.gov.cn"})
     assert listing.documents == [f"http://zj.example.gov.cn/art/2024/3/{n}/art_1229_{n}.html" for n in (1, 2)]
+
+
+def test_a_listing_of_wechat_articles():
+    """Offices list their WeChat articles on their own site; each is a document, under one
+    address whatever the per-share parameters say."""
+    items = "".join(
+        f"<li><a href='https://mp.weixin.qq.com/s?__biz=MzA{n}&mid=265{n}&idx=1&sn=ab{n}&chksm=x{n}&scene=21#rd'>"
+        f"关于开展第{n}批科技项目申报工作的通知</a><span>2024-05-0{n}</span></li>"
+        for n in range(1, 6)
+    )
+    page = f"<div class='nav'><a href='/'>首页</a></div><ul class='list'>{items}</ul>".encode()
+    listing = read_listing(page, "http://gov.example.cn/wx/index.html", {"gov.example.cn"})
+    assert listing.documents == [
+        f"https://mp.weixin.qq.com/s?__biz=MzA{n}&mid=265{n}&idx=1&sn=ab{n}" for n in range(1, 6)
+    ]

@@ -10,12 +10,19 @@ from .blocks import TextBlock
 from .document import Attachment
 from .dom import Element, text_of
 
-FILE_LINK = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|ofd|rtf|txt|zip|rar|7z|et)(?:$|[?#])", re.IGNORECASE)
+FILE_EXTENSIONS = frozenset("pdf doc docx wps xls xlsx ofd rtf txt zip rar 7z et".split())
+FILE_LINK = re.compile(rf"\.(?:{'|'.join(sorted(FILE_EXTENSIONS))})(?:$|[?#])", re.IGNORECASE)
+
+
+def is_file_link(href: str) -> bool:
+    """Does the URL's path end in a file extension (plain string work: a page has hundreds)."""
+    path = href.split("#", 1)[0].split("?", 1)[0]
+    return "." in path and path.rsplit(".", 1)[1].lower() in FILE_EXTENSIONS
 
 
 def names_attachment(block: TextBlock) -> bool:
     """An attachment line belongs to the body ("附件1：….xlsx"); a "PDF下载" button does not."""
-    return bool(FILE_LINK.search(" ".join(block.hrefs))) and (
+    return any(is_file_link(href) for href in block.hrefs) and (
         "附件" in block.text or bool(FILE_LINK.search(block.text))
     )
 
@@ -26,7 +33,7 @@ def find_attachments(container: Element, url: str | None) -> list[Attachment]:
     found: dict[str, Attachment] = {}
     for link in scope.iter("a"):
         href = (link.get("href") or "").strip()
-        if not FILE_LINK.search(href):
+        if not is_file_link(href):
             continue
         absolute = urljoin(url, href) if url else href
         name = " ".join(text_of(link).split()) or absolute.rsplit("/", 1)[-1]

@@ -41,74 +41,74 @@ class TextBlock:
     chars: int = 0  # characters without spaces
 
 
-class _Segmenter:
-    def __init__(self) -> None:
-        self.blocks: list[TextBlock] = []
-        self.current: TextBlock | None = None
-
-    def add(self, text: str, owner: Element, link: bool, is_row: bool = False) -> None:
-        if not text:
-            return
-        if self.current is None or self.current.owner is not owner:
-            if text.isspace():  # indentation between tags does not start a block
-                return
-            self.flush()
-            self.current = TextBlock(owner=owner, is_row=is_row)
-        self.current.parts.append(text)
-        if link:
-            self.current.link_parts.append(text)
-
-    def flush(self) -> None:
-        block, self.current = self.current, None
-        if block is None:
-            return
+def _finish(block: TextBlock) -> bool:
+    """Join a block's parts; False when nothing visible is left."""
+    if block.is_row:
+        block.text = "\t".join(c for c in (normalise_space(p) for p in "".join(block.parts).split("\t")) if c)
+    else:
         block.text = normalise_space("".join(block.parts))
-        if not block.text:
-            return
-        block.chars = len(block.text) - block.text.count(" ")
-        block.link_chars = len("".join("".join(block.link_parts).split())) if block.link_parts else 0
-        self.blocks.append(block)
+    if not block.text:
+        return False
+    block.chars = len(block.text) - block.text.count(" ")
+    block.link_chars = len("".join("".join(block.link_parts).split())) if block.link_parts else 0
+    return True
 
-    def walk(self, el: Element, owner: Element, link: bool, row: Element | None) -> None:
-        tag = el.tag
-        if row is not None:
-            # Inside a data row: cells are separated by a tab, everything belongs to the row.
-            if tag in _CELL_TAGS:
-                self.add("\t", row, link, True)
-            inner_owner = row
-        elif tag in BLOCK_TAGS:
-            self.flush()
-            inner_owner = el
-            if tag == "tr" and not any(d.tag in _BREAKING_IN_ROW for d in el.iterdescendants()):
-                row = el
-        else:
-            inner_owner = owner
-        if tag == "br" and row is None:
-            self.flush()
-        in_link = link or tag == "a"
-        if in_link and tag == "a" and el.get("href"):
-            self._note_href(el.get("href"), inner_owner)
-        self.add(el.text, inner_owner, in_link, row is not None)
-        for child in el:
-            if isinstance(child.tag, str):
-                self.walk(child, inner_owner, in_link, row)
-            self.add(child.tail, inner_owner, in_link, row is not None)
-        if (tag in BLOCK_TAGS and row is None) or (tag == "tr" and row is el):
-            self.flush()
 
-    def _note_href(self, href: str, owner: Element) -> None:
-        if self.current is None or self.current.owner is not owner:
-            self.flush()
-            self.current = TextBlock(owner=owner)
-        self.current.hrefs.append(href)
+def _simple_row(tr: Element) -> bool:
+    """A row with no paragraphs or lists in its cells: one block, cells separated by a tab."""
+    return not any(d.tag in _BREAKING_IN_ROW for d in tr.iterdescendants())
 
 
 def segment(root: Element) -> list[TextBlock]:
-    """Text blocks in document order. A data-table row is one block with tab-separated cells."""
-    segmenter = _Segmenter()
-    segmenter.walk(root, root, False, None)
-    segmenter.flush()
-    for block in segmenter.blocks:
-        if block.is_row:
-            block.text = "\t".join(c for c in (normalise_space(p) for p in "".join(block.parts).split("\t")) if c)
-    return segmenter.blocks
+    """Text blocks in document order. A data-table row is one block with tab-separated cells.
+
+    A block is a run of text with one owner, the nearest block element or a whole simple row; a
+    block element's start and end and a <br> end the run. This walk runs for every element of
+    every page, so it keeps to locals and plain tests.
+    """
+    blocks: list[TextBlock] = []
+    current: list[TextBlock | None] = [None]
+    new_block = blocks.append
+
+    def add(text: str, owner: Element, link: bool, row: Element | None) -> None:
+        block = current[0]
+        if block is None or block.owner is not owner:
+            if text.isspace():  # indentation between tags does not start a block
+                return
+            block = current[0] = TextBlock(owner=owner, is_row=row is not None)
+            new_block(block)
+        block.parts.append(text)
+        if link:
+            block.link_parts.append(text)
+
+    def walk(el: Element, owner: Element, link: bool, row: Element | None) -> None:
+        tag = el.tag
+        if row is not None:
+            if tag in _CELL_TAGS:
+                add("\t", row, link, row)
+        elif tag in BLOCK_TAGS:
+            current[0], owner = None, el
+            if tag == "tr" and _simple_row(el):
+                row = el
+        elif tag == "br":
+            current[0] = None
+        if tag == "a":
+            link = True
+            if href := el.get("href"):
+                block = current[0]
+                if block is None or block.owner is not owner:
+                    block = current[0] = TextBlock(owner=owner)
+                    new_block(block)
+                block.hrefs.append(href)
+        if text := el.text:
+            add(text, owner, link, row)
+        for child in el:
+            if child.tag.__class__ is str:  # not a comment or entity
+                walk(child, owner, link, row)
+            if tail := child.tail:
+                add(tail, owner, link, row)
+        if (tag in BLOCK_TAGS and row is None) or row is el:
+            current[0] = None
+
+    walk(root, root, False, None)
+    return [block for block in blocks if _finish(block)]

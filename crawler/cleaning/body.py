@@ -76,7 +76,8 @@ def _is_headline(block: TextBlock, title: str) -> bool:
 def body_blocks(blocks: list[TextBlock], values: list[float], container: Element, title: str) -> list[TextBlock]:
     """The document's blocks in the container. Link blocks stay only between two paragraphs of
     prose (a card or a reference inside the text) or when they name an attachment."""
-    mine = [(b, v) for b, v in zip(blocks, values, strict=True) if inside(b.owner, container)]
+    within = set(container.iter())
+    mine = [(b, v) for b, v in zip(blocks, values, strict=True) if b.owner in within]
     prose = [i for i, (_b, v) in enumerate(mine) if v > 0]
     first, last = (prose[0], prose[-1]) if prose else (0, -1)
     total, seen = sum(v for _b, v in mine if v > 0), 0.0

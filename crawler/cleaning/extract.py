@@ -58,15 +58,19 @@ def _header_text(blocks: list[TextBlock], body: list[TextBlock]) -> str:
 
 def _parse(html: bytes | str, encoding: str | None) -> tuple[Element, str | None] | CleanDocument:
     """(root, encoding used), or a CleanDocument saying why there is nothing to clean."""
+    data = None
     if isinstance(html, bytes):
         if not html.strip():
             return CleanDocument(no_document="empty")
-        text, used = decode_html(html[:MAX_INPUT_BYTES], encoding)
+        data = html[:MAX_INPUT_BYTES]
+        text, used = decode_html(data, encoding)
+        exact = "\ufffd" not in text and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+        data = data if exact else None
     else:
         text, used = html, None
     if _looks_binary(text):
         return CleanDocument(encoding=used, no_document="not_html")
-    root = dom.parse(text)
+    root = dom.parse(text, data, used)
     return CleanDocument(encoding=used, no_document="empty") if root is None else (root, used)
 
 

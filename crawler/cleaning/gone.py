@@ -23,6 +23,7 @@ _GONE_MESSAGE = re.compile(
     re.IGNORECASE,
 )
 _GONE_MESSAGE_MAX = 80
+_GONE_HINTS = ("页", "頁", "删除", "撤下", "下线", "不存在", "ound")
 _SHORT_BODY = 300
 
 
@@ -35,5 +36,14 @@ def says_not_found(tab_title: str, title: str, body: list[TextBlock], blocks: li
     if len(text) < _SHORT_BODY and _NOT_FOUND.search(text):
         return True
     return any(
-        b.chars <= _GONE_MESSAGE_MAX and b.link_chars * 2 < b.chars and _GONE_MESSAGE.search(b.text) for b in blocks
+        b.chars <= _GONE_MESSAGE_MAX
+        and b.link_chars * 2 < b.chars
+        and _may_say_gone(b.text)
+        and _GONE_MESSAGE.search(b.text)
+        for b in blocks
     )
+
+
+def _may_say_gone(text: str) -> bool:
+    """Every gone message has one of these; most lines have none, and the regex is costly."""
+    return any(hint in text for hint in _GONE_HINTS)

@@ -34,14 +34,9 @@ class Shapes:
     """Answers, for the blocks of one page: is this block in a feed item, in a prose parent?"""
 
     def __init__(self, blocks: list[TextBlock], values: list[float]) -> None:
-        self._chars: Counter[Element] = Counter()
-        self._pieces: Counter[Element] = Counter()
+        self._by_owner: defaultdict[Element, list[TextBlock]] = defaultdict(list)
         for block in blocks:
-            for level, el in enumerate([block.owner, *block.owner.iterancestors()]):
-                if level > ITEM_LEVELS:
-                    break
-                self._chars[el] += block.chars
-                self._pieces[el] += 1
+            self._by_owner[block.owner].append(block)
         self._prose_parents = _prose_parents(blocks, values)
         self._signatures: dict[Element, Counter[tuple[str, str]]] = {}
         self._feed: dict[Element, bool] = {}
@@ -62,10 +57,16 @@ class Shapes:
                 el.tag in ITEM_TAGS
                 and parent is not None
                 and self._siblings_like(parent, el) >= FEED_MIN_ITEMS
-                and self._chars[el] <= FEED_ITEM_CHARS
-                and (el.find(".//img") is not None or (self._pieces[el] >= 2 and _has_title_link(el)))
+                and self._looks_like_item(el)
             )
         return self._feed[el]
+
+    def _looks_like_item(self, el: Element) -> bool:
+        """Short, with a picture, or with a title link and more text."""
+        pieces = [b for d in el.iter() for b in self._by_owner.get(d, ())]
+        if sum(b.chars for b in pieces) > FEED_ITEM_CHARS:
+            return False
+        return el.find(".//img") is not None or (len(pieces) >= 2 and _has_title_link(el))
 
     def _siblings_like(self, parent: Element, el: Element) -> int:
         if parent not in self._signatures:

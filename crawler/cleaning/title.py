@@ -13,10 +13,13 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from lxml import etree
+
 from .blocks import TextBlock, normalise_space
 from .dom import Element, text_of
 
 _TITLE_NAMES = re.compile(r"title|tit\d*\b|headline|bt\b|biaoti|articlename", re.IGNORECASE)
+_TITLE_HINTS = ("tit", "headline", "bt", "biaoti", "articlename")
 _SITE_SEPARATORS = re.compile(r"\s*(?:[|｜_—–]|-{1,2}|\s-\s|——)\s*")
 _STATUS_PREFIX = re.compile(r"^\s*[\[【［](?:已结束|已截止|正在进行|进行中|征集中|已完成)[\]】］]\s*")
 _MIN, _MAX = 4, 160
@@ -26,7 +29,8 @@ _BLOCKS_BEFORE = 40  # how far above the body a headline may sit, in text blocks
 _AGREEMENT = 0.6
 _WHOLE = 0.9
 _FIGURE = re.compile(r"\d")
-_LINES = 4  # a headline broken over lines has at most this many
+_LINES = 4
+_NAMES = etree.XPath("//@class | //@id")  # a headline broken over lines has at most this many
 
 
 def _text(el: Element) -> str:
@@ -39,6 +43,12 @@ def _inside_link(el: Element) -> bool:
         or any(a.tag == "a" for a in el.iterancestors())
         or (len(el) == 1 and el[0].tag == "a" and not (el.text or "").strip())
     )
+
+
+def _title_named(name: str) -> bool:
+    """A class or id naming a title; substring tests first, the page may have a thousand names."""
+    lowered = name.lower()
+    return any(hint in lowered for hint in _TITLE_HINTS) and bool(_TITLE_NAMES.search(name))
 
 
 def title_rank(el: Element) -> int:
@@ -57,7 +67,8 @@ def _candidates(root: Element, blocks: list[TextBlock], body_start: int) -> list
     above the body or opening it, alone or joined with its neighbours in the same element (a
     headline broken over lines with <br>)."""
     found: dict[str, int] = {}
-    for el in root.iter(*_HEADINGS, "div", "p", "span", "td", "strong", "b", "font"):
+    named = [value.getparent() for value in _NAMES(root) if _title_named(value)]
+    for el in [*root.iter(*_HEADINGS), *named]:
         rank = title_rank(el)
         if rank <= 3 and _MIN <= len(text := _text(el)) <= _MAX and not _inside_link(el):
             found[text] = min(rank, found.get(text, rank))
@@ -90,6 +101,9 @@ def _agreement(candidate: str, tab: str) -> tuple[float, float]:
     a figure or a character are equal witnesses, and the more title-like element, then the
     earlier, wins."""
     candidate, tab = _FIGURE.sub("0", candidate), _FIGURE.sub("0", tab)
+    present = set(tab)
+    if sum(ch in present for ch in candidate) < _AGREEMENT * len(candidate):
+        return 0.0, 0.0  # cannot agree enough: spare the alignment
     matched = sum(m.size for m in SequenceMatcher(None, candidate, tab, autojunk=False).get_matching_blocks())
     return tuple(1.0 if share >= _WHOLE else share for share in (matched / len(candidate), matched / len(tab)))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .dom import Element, select, text_of
 
@@ -31,9 +32,27 @@ class WeChatArticle:
     publish_date: str | None = None
 
 
+# What names one article in an mp.weixin.qq.com/s?… address; the rest (chksm, scene, sessionid,
+# key, …) differs per share and per reader.
+_ARTICLE_KEYS = ("__biz", "mid", "idx", "sn")
+
+
+def article_url(url: str) -> str | None:
+    """The canonical address of a WeChat article link, or None when url is not one. Short links
+    (/s/abc…) are kept as they are."""
+    parts = urlsplit(url)
+    if parts.hostname != ARTICLE_HOST or not (parts.path == "/s" or parts.path.startswith("/s/")):
+        return None
+    if parts.path != "/s":
+        return f"https://{ARTICLE_HOST}{parts.path}"
+    query = dict(parse_qsl(parts.query))
+    kept = [(key, query[key]) for key in _ARTICLE_KEYS if key in query]
+    return f"https://{ARTICLE_HOST}/s?{urlencode(kept)}" if kept else None
+
+
 def is_wechat(root: Element, tags: dict[str, str], url: str | None) -> bool:
-    has_body = bool(select(root, "#js_content"))
-    return has_body and (tags.get("og:site_name") == SITE_NAME or ARTICLE_HOST in (url or ""))
+    claimed = tags.get("og:site_name") == SITE_NAME or ARTICLE_HOST in (url or "")
+    return claimed and bool(select(root, "#js_content"))
 
 
 def _date(variables: dict[str, str]) -> str | None:

@@ -1,0 +1,33 @@
+"""Re-baselining after a cleaner upgrade.
+
+A better cleaner changes the stored text of every document a little (a rail cut, a headline
+found), so the first crawl after an upgrade would report every document as changed. Before a
+fetched page is compared with its document's current version, a version made by an older cleaner
+is re-cleaned from its own raw HTML with the current cleaner and rewritten in place: the page is
+then compared like with like, and only what changed on the page raises an event.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from storage.recording import Content, rewrite_version, stale_version
+
+from .cleaning import CLEANER_VERSION, clean
+from .outcome import content_of
+from .source import Source
+
+
+def rebaseline(session: Session, url: str, fetched: Content, source: Source) -> None:
+    """Bring the document's current version up to the current cleaner, if an older one made it."""
+    stale = stale_version(session, url, CLEANER_VERSION)
+    if stale is None:
+        return
+    if stale.content_hash == fetched.content_hash:
+        rewrite_version(session, stale.id, None, CLEANER_VERSION)
+        return
+    doc = clean(stale.raw_html, url, source.rules, encoding=stale.encoding)
+    if not doc.found:  # the old page no longer reads as a document: leave its text alone
+        rewrite_version(session, stale.id, None, CLEANER_VERSION)
+        return
+    rewrite_version(session, stale.id, content_of(doc, stale.raw_html), CLEANER_VERSION)

@@ -26,7 +26,7 @@ class StorePipeline:
         self.crawler = crawler
         self.url = crawler.settings["POLICYWATCH_DATABASE_URL"]
         if self.url not in _WORKERS:
-            _WORKERS[self.url] = StoreWorker(self.url)
+            _WORKERS[self.url] = StoreWorker(self.url, crawler.settings.getint("POLICYWATCH_STORE_WORKERS", 1))
         self.worker = _WORKERS[self.url]
         self.worker.users += 1
         self.job: Job | None = None

@@ -11,11 +11,27 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from storage.recording import Content, rewrite_version, stale_version
+from storage.recording import Content, has_stale_versions, rewrite_version, stale_version
 
 from .cleaning import CLEANER_VERSION, clean
 from .outcome import content_of
 from .source import Source
+
+
+class Rebaseliner:
+    """One per crawl's store worker: asks once per run whether its source has any version made by
+    an older cleaner, so that after the first crawl with a new cleaner the check costs nothing."""
+
+    def __init__(self) -> None:
+        self._stale_runs: dict[int, bool] = {}
+
+    def __call__(
+        self, session: Session, run_id: int, source_id: int, url: str, fetched: Content, source: Source
+    ) -> None:
+        if run_id not in self._stale_runs:
+            self._stale_runs[run_id] = has_stale_versions(session, source_id, CLEANER_VERSION)
+        if self._stale_runs[run_id]:
+            rebaseline(session, url, fetched, source)
 
 
 def rebaseline(session: Session, url: str, fetched: Content, source: Source) -> None:

@@ -75,6 +75,7 @@ def settings_for(options: CrawlOptions, source: Source | None = None) -> Setting
             "DOWNLOAD_MAXSIZE": politeness.max_page_bytes,
             "LOG_LEVEL": options.log_level,
             "POLICYWATCH_DATABASE_URL": options.database_url,
+            "POLICYWATCH_STORE_WORKERS": politeness.store_workers,
             # Scrapy's HTTP cache with the RFC 2616 policy sends If-None-Match/If-Modified-Since for
             # pages that carried an ETag or Last-Modified; a 304 comes back flagged "cached".
             "HTTPCACHE_ENABLED": options.cache_dir is not None,

@@ -34,6 +34,9 @@ class Politeness(BaseModel):
     timeout: float = Field(30.0, gt=0)
     max_page_bytes: int = Field(20_000_000, ge=10_000)
     user_agent: str = USER_AGENT
+    # Not politeness, but the crawl's own pace: processes that clean and store fetched pages. More
+    # than one helps only when fetching outpaces cleaning (many fast sites in one crawl).
+    store_workers: int = Field(2, ge=1, le=16)
 
 
 class Source(BaseModel):

@@ -1,10 +1,12 @@
-"""Cleaning and storing in a second process, so the crawl never waits for them.
+"""Cleaning and storing in worker processes, so the crawl never waits for them.
 
-Scrapy fetches in one thread; cleaning a page costs a few milliseconds of CPU, as much as Scrapy
-spends fetching it. Doing both in the reactor thread halves the crawl rate, so the spider's
-pipeline only queues the fetched pages, and this worker (one per crawl process, for all its
+Scrapy fetches in one thread; cleaning a page costs about as much CPU as Scrapy spends fetching
+it. Doing both in the reactor thread halves the crawl rate, so the spider's pipeline only queues
+the fetched pages, and a small pool of worker processes (one pool per crawl process, for all its
 spiders) cleans them and writes them in batches: one transaction per batch, so a version, its
-fetch and its document's pointer always land together.
+fetch and its document's pointer always land together. Pages are routed by URL, so one URL is
+always stored by the same worker and in order; a run is closed only after every worker has
+stored all its pages (a flush barrier).
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ import queue
 import signal
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 from typing import Literal
 
 from storage import Database
-from storage.recording import finish_run, has_content, record_document, record_listing
+from storage.recording import Content, Outcome, finish_run, has_content, record_document, record_listing
 
 from .items import PageFetched
 from .outcome import classify
-from .rebaseline import rebaseline
+from .rebaseline import Rebaseliner
 from .source import Source
 
 log = logging.getLogger(__name__)
@@ -56,12 +59,36 @@ class _Close:
     error: str | None
 
 
-Message = _Page | _Close | Literal["stop"]
+@dataclass
+class _Flush:
+    """Store what you hold, then say so: the barrier before a run is closed."""
+
+    token: int
 
 
-def _store(db: Database, batch: list[_Page]) -> None:
+Message = _Page | _Close | _Flush | Literal["stop"]
+
+
+Verdict = tuple[Outcome, Content | None, str | None]
+
+
+def _judge(page: PageFetched, source: Source) -> Verdict:
+    """What a document fetch means; CPU only, no database."""
+    try:
+        return classify(page, source)
+    except Exception as exc:  # noqa: BLE001 - one bad page is a failed fetch, not a dead worker
+        return "failed", None, f"cleaning failed: {exc!r}"[:500]
+
+
+def _store(db: Database, batch: list[_Page], rebaseline: Rebaseliner) -> None:
+    """Clean the whole batch first, then write it in one short transaction: a write transaction
+    held while cleaning would keep the other workers waiting on SQLite's write lock."""
+    judged = [
+        None if entry.page.kind == "listing" or entry.page.not_modified else _judge(entry.page, entry.job.source)
+        for entry in batch
+    ]
     with db.session() as session:
-        for entry in batch:
+        for entry, verdict in zip(batch, judged, strict=True):
             page, job = entry.page, entry.job
             if page.kind == "listing":
                 record_listing(
@@ -73,15 +100,11 @@ def _store(db: Database, batch: list[_Page]) -> None:
                     documents_found=page.documents_found,
                 )
                 continue
-            if page.not_modified and has_content(session, page.url):
-                outcome, content, error = "unchanged", None, None  # a 304 costs no parse
-            else:
-                try:
-                    outcome, content, error = classify(page, job.source)
-                    if content is not None:
-                        rebaseline(session, page.url, content, job.source)
-                except Exception as exc:  # noqa: BLE001 - one bad page is a failed fetch, not a dead worker
-                    outcome, content, error = "failed", None, f"cleaning failed: {exc!r}"[:500]
+            if verdict is None:  # a 304 costs no parse when the document is known
+                verdict = ("unchanged", None, None) if has_content(session, page.url) else _judge(page, job.source)
+            outcome, content, error = verdict
+            if content is not None:
+                rebaseline(session, job.run_id, job.source_id, page.url, content, job.source)
             record_document(
                 session,
                 job.run_id,
@@ -95,9 +118,10 @@ def _store(db: Database, batch: list[_Page]) -> None:
             )
 
 
-def _serve(inbox: multiprocessing.Queue, database_url: str, parent: int) -> None:
+def _serve(inbox: multiprocessing.Queue, done: multiprocessing.Queue, database_url: str, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the crawl, which closes us in order
     db = Database(database_url, upgrade=False)
+    rebaseline = Rebaseliner()
     batch: list[_Page] = []
     started = 0.0
     while True:
@@ -114,49 +138,76 @@ def _serve(inbox: multiprocessing.Queue, database_url: str, parent: int) -> None
         elif message is None and (not batch or time.monotonic() - started < BATCH_SECONDS):
             continue
         if batch:
-            _store(db, batch)
+            _store(db, batch, rebaseline)
             batch = []
         if isinstance(message, _Close):
             with db.session() as session:
                 finish_run(session, message.run_id, message.status, message.error)
+        elif isinstance(message, _Flush):
+            done.put(message.token)
         elif message == "stop":
             db.close()
             return
 
 
 class StoreWorker:
-    """The crawl process's handle on its worker; started by the first spider, stopped by the last."""
+    """The crawl process's handle on its worker pool; started by the first spider, stopped by the
+    last."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, workers: int = 1) -> None:
         # Forking a single-threaded process is safe and saves re-importing everything (about a
         # second of CPU per crawl); with threads about, a fresh interpreter is the safe choice.
         method = "fork" if threading.active_count() == 1 else "spawn"
         context = multiprocessing.get_context(method)
-        self.inbox: multiprocessing.Queue = context.Queue(QUEUE_SIZE)
-        self.process = context.Process(
-            target=_serve, args=(self.inbox, database_url, os.getpid()), name="policywatch-store", daemon=True
-        )
-        self.process.start()
+        self.done: multiprocessing.Queue = context.Queue()
+        self.inboxes: list[multiprocessing.Queue] = [context.Queue(QUEUE_SIZE) for _ in range(workers)]
+        self.processes = [
+            context.Process(
+                target=_serve,
+                args=(inbox, self.done, database_url, os.getpid()),
+                name=f"policywatch-store-{number}",
+                daemon=True,
+            )
+            for number, inbox in enumerate(self.inboxes)
+        ]
+        for process in self.processes:
+            process.start()
         self.users = 0
-        log.info("store worker %d started (%s)", self.process.pid, method)
+        log.info("%d store worker(s) started (%s)", workers, method)
 
-    def _put(self, message: Message) -> None:
+    def _check_alive(self) -> None:
+        if not all(process.is_alive() for process in self.processes):
+            raise RuntimeError("a store worker has died")
+
+    def _put(self, inbox: multiprocessing.Queue, message: Message) -> None:
         while True:
             try:
-                self.inbox.put(message, timeout=PUT_TIMEOUT)
+                inbox.put(message, timeout=PUT_TIMEOUT)
                 return
             except queue.Full:
-                if not self.process.is_alive():
-                    raise RuntimeError("the store worker has died") from None
+                self._check_alive()
 
     def submit(self, job: Job, page: PageFetched) -> None:
-        """Queue a fetched page; blocks while the worker is behind (back-pressure on the crawl)."""
-        self._put(_Page(job, page))
+        """Queue a fetched page; blocks while its worker is behind (back-pressure on the crawl)."""
+        inbox = self.inboxes[zlib.crc32(page.url.encode()) % len(self.inboxes)]
+        self._put(inbox, _Page(job, page))
 
     def close_run(self, run_id: int, status: str, error: str | None) -> None:
-        self._put(_Close(run_id, status, error))
+        """Once every worker has stored the run's pages, the first one closes the run."""
+        for inbox in self.inboxes:
+            self._put(inbox, _Flush(run_id))
+        acknowledged = 0
+        while acknowledged < len(self.inboxes):
+            try:
+                self.done.get(timeout=PUT_TIMEOUT)
+                acknowledged += 1
+            except queue.Empty:
+                self._check_alive()
+        self._put(self.inboxes[0], _Close(run_id, status, error))
 
     def stop(self) -> None:
-        if self.process.is_alive():
-            self._put("stop")
-            self.process.join()
+        for inbox, process in zip(self.inboxes, self.processes, strict=True):
+            if process.is_alive():
+                self._put(inbox, "stop")
+        for process in self.processes:
+            process.join()

@@ -226,13 +226,28 @@ class StaleVersion:
     encoding: str | None
 
 
+_OLDER_CLEANER = (_versions.c.cleaner.is_(None)) | (_versions.c.cleaner < bindparam("cleaner"))
+_STALE_VERSION = (
+    select(_versions.c.id, _versions.c.content_hash, _versions.c.raw_html, _versions.c.raw_encoding)
+    .select_from(_documents.join(_versions, _documents.c.current_version_id == _versions.c.id))
+    .where(_documents.c.url == bindparam("url"), _OLDER_CLEANER)
+)
+_ANY_STALE = (
+    select(_versions.c.id)
+    .select_from(_documents.join(_versions, _documents.c.current_version_id == _versions.c.id))
+    .where(_documents.c.source_id == bindparam("source_id"), _OLDER_CLEANER)
+    .limit(1)
+)
+
+
+def has_stale_versions(session: Session, source_id: int, cleaner: int) -> bool:
+    """Does any document of the source have a current version made by an older cleaner?"""
+    return session.execute(_ANY_STALE, {"source_id": source_id, "cleaner": cleaner}).first() is not None
+
+
 def stale_version(session: Session, url: str, cleaner: int) -> StaleVersion | None:
     """The document's current version if a cleaner older than `cleaner` made it."""
-    row = session.execute(
-        select(Version.id, Version.content_hash, Version.raw_html, Version.raw_encoding)
-        .join(Document, Document.current_version_id == Version.id)
-        .where(Document.url == url, (Version.cleaner.is_(None)) | (Version.cleaner < cleaner))
-    ).first()
+    row = session.execute(_STALE_VERSION, {"url": url, "cleaner": cleaner}).first()
     return StaleVersion(row.id, row.content_hash, zlib.decompress(row.raw_html), row.raw_encoding) if row else None
 
 

@@ -257,6 +257,7 @@ def test_a_cleaner_upgrade_is_no_alert_storm_and_real_edits_still_count(workspac
     assert [c["url"] for c in changed] == [site.url(edited)]
     diff = workspace.cli("diff", str(changed[0]["id"])).stdout
     assert "1000" in diff and "1500" in diff and "为你推荐" not in diff
+    quiet_id = _document(workspace, site.url(quiet)).id
     with workspace.db.session() as session:
-        texts = session.scalars(select(Version.text).where(Version.document_id == _document(workspace, site.url(quiet)).id))
+        texts = session.scalars(select(Version.text).where(Version.document_id == quiet_id))
         assert ["为你推荐" in text for text in texts] == [False]

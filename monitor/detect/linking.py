@@ -44,6 +44,7 @@ _OFFICE_PREFIX = re.compile(
 )
 _YEARS = re.compile(r"[（(]\s*\d{4}\s*[-—–－至]\s*\d{4}\s*年?\s*[)）]")
 _NOISE = re.compile(r"[\s\W_]+")
+_WORD_RUN = re.compile(rf"[^\W_]{{{SHINGLE}}}")
 _CALL_FOR_COMMENTS = re.compile(r"征求意见|徵求意見|意见反馈|反馈意见|截止|提出意见|意见建议")
 
 
@@ -66,10 +67,11 @@ def _shingles(text: str) -> frozenset[str]:
     return frozenset(squashed[i : i + SHINGLE] for i in range(len(squashed) - SHINGLE + 1))
 
 
-def containment(part: str | frozenset[str], whole: str) -> float:
-    """Share of part's 3-grams (or of a precomputed 3-gram set) found in whole."""
+def containment(part: str | frozenset[str], whole: str | frozenset[str]) -> float:
+    """Share of part's 3-grams found in whole's (either may be a precomputed 3-gram set)."""
     mine = part if isinstance(part, frozenset) else _shingles(part)
-    return len(mine & _shingles(whole)) / len(mine) if mine else 0.0
+    theirs = whole if isinstance(whole, frozenset) else _shingles(whole)
+    return len(mine & theirs) / len(mine) if mine else 0.0
 
 
 def without_comment_call(title: str, text: str) -> str:
@@ -92,9 +94,11 @@ class Match:
     score: float
 
 
-def match_score(draft_title: str, draft_text: str, final_title: str, final_text: str | frozenset[str]) -> float | None:
-    """How surely the final is the draft's final version (None: it is not). final_text may be the
-    final's 3-gram set, when one final is matched against several drafts."""
+def match_score(
+    draft_title: str, draft_text: str | frozenset[str], final_title: str, final_text: str | frozenset[str]
+) -> float | None:
+    """How surely the final is the draft's final version (None: it is not). Either text may be
+    given as its 3-gram set, when texts are matched many times over."""
     titles = similarity(title_core(draft_title), title_core(final_title))
     body = containment(final_text, draft_text)
     if body >= BODY_ALONE or (titles >= TITLE_AGREEMENT and body >= BODY_CONTAINMENT):
@@ -113,6 +117,7 @@ class DraftIndex:
 
     def __init__(self, rows: list[tuple[int, str]]) -> None:
         self._texts: dict[int, tuple[str, str, dict | None]] = {}  # read on first need, once
+        self._grams: dict[int, frozenset[str]] = {}  # built on first need, once
         self.pairs_of: dict[int, set[str]] = {}
         self.core_of: dict[int, str] = dict(rows)
         self.by_core: dict[str, set[int]] = defaultdict(set)
@@ -144,6 +149,12 @@ class DraftIndex:
                 self._texts[draft_id] = (title, text, meta)
         return [(d, *self._texts[d]) for d in draft_ids if d in self._texts]
 
+    def grams(self, draft_id: int) -> frozenset[str]:
+        """The draft's 3-gram set: many finals may be weighed against one draft."""
+        if draft_id not in self._grams:
+            self._grams[draft_id] = _shingles(self._texts[draft_id][1])
+        return self._grams[draft_id]
+
     def remove(self, draft_id: int) -> None:
         for pair in self.pairs_of.pop(draft_id, ()):
             self.by_pair[pair].discard(draft_id)
@@ -172,29 +183,50 @@ def find_draft(
     """
     index = index or DraftIndex.load(session)
     core = title_core(final_version.title)
+    weighed: _Final | None = None
     for candidates in (index.exact(core, final.id), index.similar(core, final.id)):
-        best = _best_match(index.texts(session, candidates), final_version) if candidates else None
+        if not candidates:
+            continue
+        weighed = weighed or _Final(final_version)
+        best = _best_match(index, index.texts(session, candidates), weighed)
         if best is not None:
             return best
     return None
 
 
-def _best_match(rows: list[tuple[int, str, str, dict | None]], final_version: Version) -> Match | None:
+class _Final:
+    """A final weighed against drafts: a sample of its 3-grams, looked up in each draft's 3-gram
+    set, turns look-alike drafts away before its own full set is built."""
+
+    def __init__(self, version: Version) -> None:
+        self.version = version
+        # The first run of three word characters at each sampled place: a 3-gram of the squashed
+        # text too, found without squashing the whole text (six times cheaper).
+        text = version.text
+        step = max(1, len(text) // QUICK_SAMPLE)
+        found = (_WORD_RUN.search(text, i, i + 4 * SHINGLE) for i in range(0, max(0, len(text) - SHINGLE + 1), step))
+        self.sample = frozenset(match.group() for match in found if match)
+        self._grams: frozenset[str] | None = None
+
+    @property
+    def grams(self) -> frozenset[str]:
+        if self._grams is None:
+            self._grams = _shingles(self.version.text)
+        return self._grams
+
+    def may_be_in(self, draft_grams: frozenset[str]) -> bool:
+        return not self.sample or len(self.sample & draft_grams) / len(self.sample) >= QUICK_CONTAINMENT
+
+
+def _best_match(index: DraftIndex, rows: list[tuple[int, str, str, dict | None]], final: _Final) -> Match | None:
     best: Match | None = None
-    # A sample of the final's 3-grams, looked up as substrings, turns away look-alike drafts
-    # before any 3-gram set is built (the costly part when many drafts share a title).
-    squashed_final = _NOISE.sub("", final_version.text)
-    step = max(1, len(squashed_final) // QUICK_SAMPLE)
-    sample = [squashed_final[i : i + SHINGLE] for i in range(0, len(squashed_final) - SHINGLE + 1, step)]
-    final_grams: frozenset[str] | None = None
-    for draft_id, title, text, meta in rows:
-        if not _published_before(meta, final_version.meta):
+    for draft_id, title, _text, meta in rows:
+        if not _published_before(meta, final.version.meta):
             continue
-        squashed = _NOISE.sub("", text)
-        if sample and sum(gram in squashed for gram in sample) / len(sample) < QUICK_CONTAINMENT:
+        grams = index.grams(draft_id)
+        if not final.may_be_in(grams):
             continue
-        final_grams = final_grams or _shingles(final_version.text)
-        score = match_score(title, text, final_version.title, final_grams)
+        score = match_score(title, grams, final.version.title, final.grams)
         if score is not None and (best is None or score > best.score):
             best = Match(draft_id, score)
     return best

@@ -69,6 +69,13 @@ def crawl_options(settings: Settings, log_level: str = "WARNING") -> CrawlOption
     )
 
 
+def _default_context() -> BaseContext:
+    """Fork when this process is single-threaded (the command line): the child starts with Scrapy
+    already imported, 0.8 s sooner. With threads about (the web page's admin), forking is unsafe:
+    a fresh interpreter. The daemon passes its own forkserver."""
+    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+
+
 def _run_child(
     jobs: list[CrawlJob],
     options: CrawlOptions,
@@ -79,9 +86,7 @@ def _run_child(
 ) -> str | None:
     """Crawl in a fresh process; returns the run status to force ("timeout", "interrupted",
     "crashed:…") when the child did not end on its own."""
-    child = (context or multiprocessing.get_context("spawn")).Process(
-        target=run_crawl, args=(jobs, options), name="policywatch-crawl"
-    )
+    child = (context or _default_context()).Process(target=run_crawl, args=(jobs, options), name="policywatch-crawl")
     child.start()
     deadline = time.monotonic() + time_limit
     forced = None

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import select
 
-from monitor import similarity
+from monitor.detect import similarity
 from monitor.detect.linking import DraftIndex, find_draft
 from storage import Database, Document
 from storage.models import Signature

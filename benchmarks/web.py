@@ -17,8 +17,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from monitor import similarity
 from monitor.demo.mailsink import free_port
+from monitor.detect import similarity
 from storage import Database, search
 
 from . import p95

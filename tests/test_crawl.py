@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, update
 
 from monitor.demo.samples import Sample, load_sample
-from storage import Document, Fetch, Version
+from storage import Change, Document, Fetch, Run, Version, utcnow
 
 
 def _count(workspace, model) -> int:
@@ -261,3 +263,24 @@ def test_a_cleaner_upgrade_is_no_alert_storm_and_real_edits_still_count(workspac
     with workspace.db.session() as session:
         texts = session.scalars(select(Version.text).where(Version.document_id == quiet_id))
         assert ["为你推荐" in text for text in texts] == [False]
+
+
+def test_events_of_a_run_whose_detection_never_ran_come_with_the_next_crawl(workspace, site):
+    """The process died between crawl and detection: the next crawl detects that run's documents
+    too, even those resting this time (not fetched again)."""
+    path = site.publish("kjfw", "wansheng-plan")
+    workspace.crawl("kjfw")
+    with workspace.db.session() as session:
+        session.execute(delete(Change))
+        session.execute(update(Run).values(changes_detected=False))
+        session.execute(update(Document).values(next_visit_at=utcnow() + timedelta(days=7)))  # resting now
+
+    summaries, _ = workspace.crawl("kjfw")
+
+    assert [c["url"] for c in workspace.changes("--kind", "new")] == [site.url(path)]
+    with workspace.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Run).where(Run.changes_detected.is_(False))) == 0
+        fetched = session.scalar(
+            select(func.count()).select_from(Fetch).where(Fetch.run_id == summaries[0].run_id, Fetch.kind == "document")
+        )
+    assert fetched == 0

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from notifier import compose
 from notifier.notices import Mark, Notice, Passage
-from storage import Change, Document, Run, Version, utcnow
+from storage import Change, Document, Fetch, Run, Version, utcnow
 from storage.models import Link
 
 from ..diff import DocumentDiff, diff_texts
@@ -39,10 +39,23 @@ def _decide(current: int | None, gone: bool, last: Change | None) -> tuple[str, 
     return None
 
 
-def detect(session: Session, source_ids: list[int], run_by_source: dict[int, int] | None = None) -> list[Change]:
-    """Create the events the sources' documents call for; returns them (flushed, with ids)."""
-    latest = select(Change.document_id, func.max(Change.id).label("change_id")).group_by(Change.document_id).subquery()
+def pending_runs(session: Session, runs: list[Run]) -> list[int]:
+    """These runs, and earlier finished runs of their sources whose changes were never detected
+    (the process died between crawl and detection): their documents are looked at too."""
+    sources = {run.source_id for run in runs}
+    earlier = session.scalars(
+        select(Run.id).where(Run.source_id.in_(sources), Run.changes_detected.is_(False), Run.status != "running")
+    )
+    return sorted(set(earlier) | {run.id for run in runs})
+
+
+def detect(session: Session, run_ids: list[int], run_by_source: dict[int, int] | None = None) -> list[Change]:
+    """Create the events the documents fetched in these runs call for; returns them (flushed,
+    with ids). Only those documents can have changed, so the cost follows the runs, not the
+    history; each document's last event is found through its index, not by grouping them all."""
+    fetched = select(Fetch.document_id).where(Fetch.run_id.in_(run_ids), Fetch.document_id.is_not(None))
     last_change = aliased(Change)
+    last_id = select(func.max(Change.id)).where(Change.document_id == Document.id).correlate(Document)
     rows = session.execute(
         select(
             Document.id,
@@ -53,9 +66,8 @@ def detect(session: Session, source_ids: list[int], run_by_source: dict[int, int
             last_change,
         )
         .outerjoin(Version, Version.id == Document.current_version_id)
-        .outerjoin(latest, latest.c.document_id == Document.id)
-        .outerjoin(last_change, last_change.id == latest.c.change_id)
-        .where(Document.source_id.in_(source_ids))
+        .outerjoin(last_change, last_change.id == last_id.scalar_subquery())
+        .where(Document.id.in_(fetched))
         .order_by(Document.id)
     ).all()
     now = utcnow()
@@ -196,7 +208,8 @@ def notice_for(session: Session, change: Change) -> Notice:
 def detect_and_enqueue(session: Session, runs: list[Run], base_url: str = "") -> list[Change]:
     """Events for the runs' sources, their counts on each run, and the outbox messages: one unit."""
     run_by_source = {run.source_id: run.id for run in runs}
-    changes = detect(session, list(run_by_source), run_by_source)
+    run_ids = pending_runs(session, runs)
+    changes = detect(session, run_ids, run_by_source)
     _update_title_cores(session, changes)
     changes += link_finals(session, changes)
     for run in runs:
@@ -204,7 +217,7 @@ def detect_and_enqueue(session: Session, runs: list[Run], base_url: str = "") ->
         run.documents_new = sum(c.kind == "new" for c in mine)
         run.documents_changed = sum(c.kind in ("changed", "restored") for c in mine)
         run.documents_removed = sum(c.kind == "removed" for c in mine)
-        run.changes_detected = True
+    session.execute(update(Run).where(Run.id.in_(run_ids)).values(changes_detected=True))
     if changes and compose.subscriptions(session):  # rendering diffs for nobody is wasted work
         compose.enqueue(session, [notice_for(session, c) for c in changes], base_url)
     return changes

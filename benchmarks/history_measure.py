@@ -1,0 +1,154 @@
+"""What a grown database costs: a crawl of a new 2,000-page source and the detection after it,
+`status`, `changes --since`, the web pages, and disk per version and per fetch row."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+
+from crawler.process import CrawlJob, run_crawl
+from crawler.source import Politeness, Source
+from monitor.config import Settings
+from monitor.demo.mailsink import free_port
+from monitor.ops import status
+from monitor.ops.crawl import crawl_options, finish
+from storage import Database, Document, Fetch, Version, queries, utcnow
+from storage.recording import ensure_source, known_urls, start_run
+
+from .crawl import DOCUMENTS, build_site
+from .staticsite import StaticSite
+
+REQUESTS = 20
+
+
+def _median(action: Callable[[], object], times: int = 7) -> float:
+    spent = []
+    for _ in range(times):
+        started = time.perf_counter()
+        action()
+        spent.append(time.perf_counter() - started)
+    return statistics.median(spent)
+
+
+def _crawl(db: Database, site: StaticSite) -> dict[str, float]:
+    """The crawl as `policywatch crawl` runs it, its two halves timed apart."""
+    settings = Settings(
+        database_url=db.url,
+        crawl=Politeness(delay=0, concurrency_per_domain=32, autothrottle=False, obey_robots=False),
+        http_cache_dir=None,
+    )
+    source = Source(
+        name="bench", start_urls=[site.base_url + "/list/index.html"], max_pages=1000, max_documents=DOCUMENTS + 10
+    )
+    started = time.perf_counter()
+    with db.session() as session:
+        row = ensure_source(session, source.name)
+        run = start_run(session, row)
+        due, resting = known_urls(session, row.id)
+        job = CrawlJob(source=source, source_id=row.id, run_id=run.id, known_urls=due, resting_urls=resting)
+    child = multiprocessing.get_context("fork").Process(target=run_crawl, args=([job], crawl_options(settings)))
+    child.start()
+    child.join()
+    crawled = time.perf_counter()
+    finish(db, settings, [job.run_id])
+    return {
+        "crawl of a 2,000-page source": crawled - started,
+        "change detection after it": time.perf_counter() - crawled,
+    }
+
+
+def _commands(db: Database) -> dict[str, float]:
+    sources = [Source(name=f"src{i:03d}", start_urls=[f"http://src{i:03d}.example.gov.cn/"]) for i in range(1, 501)]
+
+    def show_status() -> None:
+        with db.session() as session:
+            status.status_lines(status.source_status(session, sources))
+
+    def recent_changes() -> None:
+        with db.session() as session:
+            queries.list_changes(session, since=utcnow() - timedelta(days=1))
+
+    return {"status (500 sources)": _median(show_status, 3), "changes --since yesterday": _median(recent_changes)}
+
+
+def _web(db: Database, folder: Path) -> dict[str, float]:
+    """`policywatch serve` over the database, timed over HTTP from this process."""
+    with db.session() as session:
+        first, second = session.scalars(
+            select(Document.current_version_id).join(Document.source).where(Document.source.has(name="bench")).limit(2)
+        ).all()
+        document = session.scalar(select(Version.document_id).where(Version.id == second))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "seeds").mkdir(exist_ok=True)
+    (folder / "policywatch.toml").write_text(f'database_url = "{db.url}"\n', encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "POLICYWATCH_CONFIG": str(folder / "policywatch.toml")}
+    command = [str(Path(sys.executable).with_name("policywatch")), "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    pages = {
+        "web: document list": "/",
+        "web: search 通知": "/?q=" + urllib.parse.quote("通知"),
+        "web: document page": f"/documents/{document}",
+        "web: diff page": f"/diff/{first}/{second}",
+    }
+    try:
+        _wait_for(base + "/healthz")
+        return {label: _median(lambda path=path: _get(base + path), REQUESTS) for label, path in pages.items()}
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def _get(url: str) -> None:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        response.read()
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(300):
+        try:
+            _get(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} never answered")
+
+
+def _disk(db: Database) -> dict[str, float]:
+    """Bytes per stored version and per fetch row, tables and their indexes together."""
+    with db.session() as session:
+        counts = {
+            "versions": session.scalar(select(func.count()).select_from(Version)),
+            "fetches": session.scalar(select(func.count()).select_from(Fetch)),
+        }
+        sizes = {}
+        for table in counts:
+            if db.engine.dialect.name == "sqlite":
+                sql = (
+                    "SELECT sum(pgsize) FROM dbstat WHERE name = :t OR name IN "
+                    "(SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t)"
+                )
+            else:
+                sql = "SELECT pg_total_relation_size(:t)"
+            sizes[table] = session.execute(text(sql), {"t": table}).scalar() or 0
+    return {f"disk per {'version' if t == 'versions' else 'fetch row'}": sizes[t] / max(1, counts[t]) for t in counts}
+
+
+def measure(db: Database, folder: Path) -> dict[str, float]:
+    with StaticSite(build_site) as site:
+        figures = _crawl(db, site)
+    figures |= _commands(db)
+    figures |= _web(db, folder)
+    return figures | _disk(db)

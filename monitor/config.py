@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from crawler.source import Politeness, Source
 from notifier.email import SmtpSettings
+from storage.retention import StorageSettings
 
 from .ops.schedule import trigger
 
@@ -61,6 +62,7 @@ class Settings(BaseModel):
     web: WebSettings = WebSettings()
     daemon: DaemonSettings = DaemonSettings()
     alerts: AlertSettings = AlertSettings()
+    storage: StorageSettings = StorageSettings()
     crawl_time_limit: float = Field(3600.0, gt=0, description="seconds before a crawl is stopped")
     crawl_memory_limit_mb: int = Field(1024, ge=0, description="a crawl using more is stopped; 0: no limit")
     http_cache_dir: Path | None = Path("data/httpcache")  # for conditional requests; relative to the config

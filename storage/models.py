@@ -90,6 +90,7 @@ class Run(Base):
     """One crawl of one source."""
 
     __tablename__ = "runs"
+    __table_args__ = (Index("ix_runs_started_at", "started_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
@@ -107,6 +108,8 @@ class Run(Base):
     changes_detected: Mapped[bool] = mapped_column(default=False)
     # For scheduled runs: when the scheduler meant to start it (started_at minus this is the delay).
     scheduled_at: Mapped[datetime | None]
+    # The retention policy has pruned this run's fetches of unchanged pages (storage/retention.py).
+    fetches_pruned: Mapped[bool] = mapped_column(default=False)
 
     source: Mapped[Source] = relationship()
 
@@ -130,6 +133,9 @@ class Fetch(Base):
     size: Mapped[int] = mapped_column(default=0)  # bytes received
     documents_found: Mapped[int | None]  # listing pages: document links read off the page
     error: Mapped[str | None] = mapped_column(Text)
+    # The page's content changed at this fetch (a new document or a new version): kept when the
+    # retention policy prunes old fetches of unchanged pages (storage/retention.py).
+    saw_change: Mapped[bool] = mapped_column(default=False)
 
 
 class Change(Base):

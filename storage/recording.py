@@ -145,9 +145,9 @@ def next_visit(status: str, last_changed_at: datetime | None, now: datetime) -> 
 
 def _record_content(
     session: Session, source_id: int, url: str, known: Any, content: Content, now: datetime
-) -> tuple[int, int]:
-    """(document id, version id) after a good fetch: the version stored once per hash, the
-    document pointed at it when it changed."""
+) -> tuple[int, int, bool]:
+    """(document id, version id, changed) after a good fetch: the version stored once per hash,
+    the document pointed at it when it changed."""
     document_id, created = (known.id, False) if known else _new_document(session, source_id, url, now)
     version_id = _version_id(session, document_id, content, now, new_document=created)
     changed = known is None or known.current_version_id != version_id
@@ -163,7 +163,7 @@ def _record_content(
     if changed:
         values |= {"current_version_id": version_id, "last_changed_at": now}
     session.execute(_UPDATE_DOCUMENT, values)
-    return document_id, version_id
+    return document_id, version_id, changed
 
 
 def record_document(
@@ -182,9 +182,9 @@ def record_document(
     now = utcnow()
     known = session.execute(_FIND_DOCUMENT, {"url": url}).first()
     document_id = known.id if known else None
-    version_id = None
+    version_id, changed = None, False
     if outcome == "ok" and content is not None:
-        document_id, version_id = _record_content(session, source_id, url, known, content, now)
+        document_id, version_id, changed = _record_content(session, source_id, url, known, content, now)
     elif outcome == "unchanged" and known is not None:
         version_id = known.current_version_id
         session.execute(
@@ -212,6 +212,7 @@ def record_document(
             "document_id": document_id,
             "version_id": version_id,
             "documents_found": None,
+            "saw_change": changed,
         },
     )
 

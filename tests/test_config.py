@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.config import load_settings
+from monitor.config import ConfigError, load_settings
 
 BAD_SEEDS = {
     "syntax": ('name = "x"\nstart_urls = ["http://a.example/"\n', "invalid TOML"),
@@ -92,3 +92,10 @@ def test_bad_css_selector_in_a_seed(workspace):
     result = workspace.cli("crawl", check=False)
 
     assert result.returncode == 2 and str(path) in result.stderr and "not a CSS selector" in result.stderr
+
+
+def test_a_bad_retention_is_one_line(tmp_path):
+    config = tmp_path / "policywatch.toml"
+    config.write_text('[storage]\nkeep_fetches = "soon"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"storage.keep_fetches: .*not a duration"):
+        load_settings(config, environ={})

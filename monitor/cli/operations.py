@@ -9,8 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from storage import Database, Run
+from storage import Database, Run, utcnow
 from storage import Source as SourceRow
+from storage.retention import duration, prune_fetches
 
 from ..config import Settings
 from ..ops import status
@@ -77,6 +78,13 @@ def cmd_runs(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
+    keep = settings.storage.keep_fetches
+    pruned = prune_fetches(Database(settings.database_url), utcnow() - duration(keep))
+    print(f"pruned {pruned} fetch rows of unchanged pages older than {keep}; versions and events are kept")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -104,6 +112,11 @@ def register(add: AddCommand) -> None:
     p.add_argument("--source", metavar="NAME")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
+    add(
+        "prune",
+        cmd_prune,
+        "delete fetch rows of unchanged pages older than [storage] keep_fetches (the daemon does it daily)",
+    )
     p = add("serve", cmd_serve, "the researchers' web page and JSON API (read-only; admin needs the token)")
     p.add_argument("--host", help="default: [web] host, 127.0.0.1")
     p.add_argument("--port", type=int, help="default: [web] port, 8000")

@@ -31,6 +31,7 @@ from crawler.source import Source
 from notifier.outbox import dispatch
 from storage import Database, search, utcnow
 from storage import Source as SourceRow
+from storage.retention import duration, prune_fetches
 
 from ..config import ConfigError, load_settings, load_sources
 from ..detect import similarity
@@ -51,6 +52,14 @@ def crawl_source(name: str) -> None:
 def dispatch_outbox() -> None:
     if _daemon is not None:
         dispatch(_daemon.db, channels(_daemon.settings))
+
+
+def prune_history() -> None:
+    """The retention policy: fetch rows of unchanged pages older than [storage] keep_fetches."""
+    if _daemon is not None:
+        keep = _daemon.settings.storage.keep_fetches
+        pruned = prune_fetches(_daemon.db, utcnow() - duration(keep))
+        log.info("pruned %d fetch rows older than %s", pruned, keep)
 
 
 def update_index() -> None:
@@ -121,6 +130,14 @@ class Daemon:
             seconds=daemon.outbox_retry_seconds,
             id="outbox",
             name="send pending messages",
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            prune_history,
+            "interval",
+            days=1,
+            id="prune",
+            name="prune old fetch rows of unchanged pages",
             replace_existing=True,
         )
         self.scheduler.add_job(

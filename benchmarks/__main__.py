@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-NAMES = ["cleaning", "diff", "crawl", "recrawl", "related", "daemon", "web"]
+NAMES = ["cleaning", "diff", "crawl", "memory", "recrawl", "related", "daemon", "web", "history"]
 
 
 def main(names: list[str]) -> int:

@@ -23,6 +23,33 @@ from storage import Database, search, utcnow
 from .synthetic import documents
 
 POOL = 3000  # distinct texts; each version revises one of them
+# Titles as varied as a year of 500 offices' titles are: an office, a subject taken from the
+# texts, a kind of document. (A handful of base titles would make every final look like
+# thousands of drafts, which no real history does.)
+_PLACES = "东西南北中新安宁平和长永兴华丰泰康嘉定昌盛阳山河湖江海"
+_OFFICES = [
+    "人民政府办公室",
+    "发展和改革委员会",
+    "科学技术局",
+    "工业和信息化局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "卫生健康委员会",
+    "应急管理局",
+    "市场监督管理局",
+    "教育局",
+    "民政局",
+    "司法局",
+    "税务局",
+]
+_KINDS = ["的通知", "的实施意见", "的若干措施", "管理办法", "实施细则", "工作方案", "的公告", "行动计划"]
 PARAGRAPHS = 8  # per text: about 1.5 KB, like a short notice
 LISTINGS_PER_RUN = 5
 CHUNK = 50_000
@@ -118,6 +145,15 @@ class _Year:
         counts = np.bincount(extra, minlength=scale.documents) if scale.documents else []
         self.versions_of = [1 + int(c) for c in counts]  # per document, in id order
         self.current = np.cumsum(self.versions_of).tolist()  # the last version id of each document
+        self.titles = [self._title(n) for n in range(scale.documents + 1)]
+
+    def _title(self, n: int) -> str:
+        _pool_title, text, status = self.pool[n % POOL] if self.pool else ("", "", "final")
+        start = self.rng.randrange(max(1, len(text) - 12))
+        subject = "".join(ch for ch in text[start : start + 12] if "\u4e00" <= ch <= "\u9fff")[:8]
+        place = "".join(self.rng.sample(_PLACES, 2))
+        title = f"{place}市{self.rng.choice(_OFFICES)}关于{subject}{self.rng.choice(_KINDS)}"
+        return f"关于征求《{title}（征求意见稿）》意见的通知" if status == "draft" else title
 
     def moment(self, fraction: float) -> datetime:
         return self.start + timedelta(seconds=fraction * self.scale.days * 86400)
@@ -129,8 +165,8 @@ class _Year:
     def document_rows(self) -> Iterator[tuple]:
         s = self.scale
         for i in range(1, s.documents + 1):
-            title, _text, status = self.pool[i % POOL]
-            title = f"{title}（{i}）"
+            _pool_title, _text, status = self.pool[i % POOL]
+            title = self.titles[i]
             changed = self.moment(self.rng.random())
             gone = changed if self.rng.random() < 0.02 else None
             url = f"http://src{(i - 1) % s.sources + 1:03d}.example.gov.cn/zwgk/{i}.html"

@@ -51,14 +51,25 @@ class DocumentFilter:
     has_final: bool = False
 
 
-def documents(session: Session, filters: DocumentFilter, *, offset: int = 0, limit: int = 50) -> tuple[list, int]:
-    """(documents, total) matching the filters: by relevance when searching, else last change first."""
+COUNT_CAP = 1000  # matches are counted up to this many: a count of them all grows with the history
+
+
+@dataclass
+class Found:
+    documents: list[Document]
+    total: int  # at most COUNT_CAP
+    exact: bool  # False: there are more than total
+
+
+def documents(session: Session, filters: DocumentFilter, *, offset: int = 0, limit: int = 50) -> Found:
+    """Documents matching the filters: by relevance when searching (among the newest matches,
+    see storage/search.py), else last change first; counted up to COUNT_CAP."""
     query = select(Document).join(Source).options(joinedload(Document.source))
     if filters.q:
-        found = search.search(session, filters.q)
-        if found is None:
-            return [], 0
-        hits = found.subquery()
+        matching = search.search(session, filters.q)
+        if matching is None:
+            return Found([], 0, True)
+        hits = matching.subquery()
         query = query.join(hits, hits.c.document_id == Document.id)
     if filters.source:
         query = query.where(Source.name == filters.source)
@@ -69,13 +80,13 @@ def documents(session: Session, filters: DocumentFilter, *, offset: int = 0, lim
     if filters.has_final:
         query = query.where(Document.id.in_(select(Link.draft_id)))
     query = query.where(Document.current_version_id.is_not(None))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    counted = session.scalar(select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery())) or 0
     if filters.q:
         query = query.order_by(hits.c.rank, Document.id.desc())
     else:
         query = query.order_by(Document.last_changed_at.desc(), Document.id.desc())
     rows = list(session.scalars(query.offset(offset).limit(limit)).unique())
-    return rows, total
+    return Found(rows, min(counted, COUNT_CAP), counted <= COUNT_CAP)
 
 
 def subscribe(session: Session, address: str, sources: list[str], keywords: list[str], channel: str) -> Subscription:

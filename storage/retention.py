@@ -25,7 +25,7 @@ RUNS_PER_CHUNK = 500  # one transaction each: the database never holds a long wr
 
 
 def duration(text: str) -> timedelta:
-    """"90d", "12w", "36h"; ValueError (one line) otherwise."""
+    """ "90d", "12w", "36h"; ValueError (one line) otherwise."""
     match = _DURATION.match(text)
     if not match:
         raise ValueError(f"not a duration such as '90d', '12w' or '36h': {text!r}")

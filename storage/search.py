@@ -37,8 +37,11 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def stale_documents(session: Session, limit: int | None = None) -> list[tuple[int, int]]:
-    """(document id, current version id) of documents whose current text is not indexed yet."""
+def stale_documents(
+    session: Session, limit: int | None = None, among: list[int] | None = None
+) -> list[tuple[int, int]]:
+    """(document id, current version id) of documents whose current text is not indexed yet;
+    among: only these documents (those a detection just found changed), else all of them."""
     query = (
         select(Document.id, Document.current_version_id)
         .outerjoin(SearchState, SearchState.document_id == Document.id)
@@ -46,12 +49,14 @@ def stale_documents(session: Session, limit: int | None = None) -> list[tuple[in
         .where(SearchState.version_id.is_(None) | (SearchState.version_id != Document.current_version_id))
         .limit(limit)
     )
+    if among is not None:
+        query = query.where(Document.id.in_(among))
     return [tuple(row) for row in session.execute(query)]
 
 
-def update_index(session: Session, limit: int | None = None) -> int:
-    """Index documents whose current version changed; returns how many."""
-    stale = stale_documents(session, limit)
+def update_index(session: Session, limit: int | None = None, among: list[int] | None = None) -> int:
+    """Index documents whose current version changed (among: only these); returns how many."""
+    stale = stale_documents(session, limit, among)
     if not stale:
         return 0
     versions = dict(
@@ -81,20 +86,28 @@ def match_query(query: str) -> str | None:
     return " ".join(words) if words else None
 
 
+MATCH_WINDOW = 2000
+
+
 def search(session: Session, query: str) -> TextClause | None:
     """A SELECT of (document_id, rank) for matching documents, a lower rank better; None for an
-    empty query."""
+    empty query. Ranked among the MATCH_WINDOW most recently indexed matches: a common word
+    (通知) matches most of a year's documents, and ranking them all would make every search cost
+    as much as the history is long; the index reads its matches newest first and stops there."""
     phrase = match_query(query)
     if phrase is None:
         return None
     prefix = len(phrase.rsplit(" ", 1)[-1]) == 1  # a lone character also starts longer bigrams
     if _dialect(session) == "sqlite":
         quoted = '"' + phrase.replace('"', '""') + '"' + ("*" if prefix else "")
-        sql = "SELECT rowid AS document_id, rank FROM search_fts WHERE search_fts MATCH :q"
+        sql = (
+            "SELECT rowid AS document_id, rank FROM search_fts WHERE search_fts MATCH :q "
+            f"ORDER BY rowid DESC LIMIT {MATCH_WINDOW}"
+        )
         return text(sql).bindparams(q=quoted).columns(document_id=Integer, rank=Float)
     tsquery = " <-> ".join(f"'{t}'" for t in phrase.split()) + (":*" if prefix else "")
     sql = (
         "SELECT rowid AS document_id, -ts_rank(tokens, to_tsquery('simple', :q)) AS rank FROM search_fts "
-        "WHERE tokens @@ to_tsquery('simple', :q)"
+        f"WHERE tokens @@ to_tsquery('simple', :q) ORDER BY rowid DESC LIMIT {MATCH_WINDOW}"
     )
     return text(sql).bindparams(q=tsquery).columns(document_id=Integer, rank=Float)

@@ -155,7 +155,7 @@ def test_atom_feeds_parse(web):
 def test_json_api_shapes(web):
     base, _ = web
     listing = json.loads(_get(base + "/api/documents?q=%E9%80%9A%E7%9F%A5"))
-    assert set(listing) == {"total", "page", "per_page", "documents"} and listing["total"] >= 2
+    assert set(listing) == {"total", "total_exact", "page", "per_page", "documents"} and listing["total"] >= 2
     first = listing["documents"][0]
     assert {"id", "url", "source", "title", "status", "current_version", "meta", "last_changed_at"} <= set(first)
     document = json.loads(_get(f"{base}/api/documents/{first['id']}"))

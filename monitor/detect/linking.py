@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import Document, Version
+from storage import Document, Version, utcnow
 from storage.models import Link
 
 from ..diff import bigrams, similarity
@@ -30,6 +31,9 @@ BODY_CONTAINMENT = 0.5
 BODY_ALONE = 0.85  # a body this close links even when the title was largely rewritten
 CANDIDATE_TITLES = 0.3  # drafts whose title cores agree less are not read at all
 MAX_CANDIDATES = 10  # of those, only the best-agreeing titles are read
+RARE_PAIRS = 6  # a final's rarest title pairs find its candidate drafts
+MAX_WEIGHED = 100  # of those, at most this many are weighed
+DRAFT_HORIZON = timedelta(days=730)  # a draft first seen longer ago is no longer waiting for its final
 QUICK_SAMPLE, QUICK_CONTAINMENT = 200, 0.3  # a first look at the bodies, well below BODY_CONTAINMENT
 SHINGLE = 3
 
@@ -130,9 +134,13 @@ class DraftIndex:
 
     @classmethod
     def load(cls, session: Session) -> DraftIndex:
+        """The open drafts of the last DRAFT_HORIZON: older ones are not waiting for a final, and
+        loading them all would make every detection cost more as the years go by."""
         rows = session.execute(
             select(Document.id, Document.title_core).where(
-                Document.status == "draft", Document.id.not_in(select(Link.draft_id))
+                Document.status == "draft",
+                Document.first_seen_at >= utcnow() - DRAFT_HORIZON,
+                Document.id.not_in(select(Link.draft_id)),
             )
         ).all()
         return cls([(draft_id, core) for draft_id, core in rows])
@@ -164,12 +172,21 @@ class DraftIndex:
         return sorted(self.by_core.get(core, set()) - {exclude})
 
     def similar(self, core: str, exclude: int) -> list[int]:
-        """Drafts whose cores agree enough (bigram Dice), best first, at most MAX_CANDIDATES."""
+        """Drafts whose cores agree enough (bigram Dice), best first, at most MAX_CANDIDATES.
+
+        Candidates are the drafts sharing one of the core's RARE_PAIRS rarest character pairs:
+        common pairs (关于, 通知, 意见) are shared by thousands of drafts and tell nothing, and
+        walking their lists would make each lookup cost as much as the history is long.
+        """
         mine = bigrams(core)
-        shared: Counter[int] = Counter()
-        for pair in mine:
-            shared.update(self.by_pair.get(pair, ()))
-        scored = [(2 * n / (len(mine) + len(self.pairs_of[d])), d) for d, n in shared.items() if d != exclude]
+        candidates: set[int] = set()
+        for pair in heapq.nsmallest(RARE_PAIRS, mine, key=lambda pair: len(self.by_pair.get(pair, ()))):
+            postings = self.by_pair.get(pair, set())
+            if candidates and len(candidates) + len(postings) > MAX_WEIGHED:
+                break  # enough candidates from the rarer pairs: the cost of a lookup stays bounded
+            candidates |= postings
+        candidates.discard(exclude)
+        scored = [(2 * len(mine & self.pairs_of[d]) / (len(mine) + len(self.pairs_of[d])), d) for d in candidates]
         return [d for score, d in heapq.nlargest(MAX_CANDIDATES, scored) if score >= CANDIDATE_TITLES]
 
 

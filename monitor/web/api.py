@@ -41,8 +41,14 @@ def api_reference(request: Request) -> HTMLResponse:
 @router.get("/documents", tags=["documents"])
 def api_documents(request: Request, s: Db, asked: Annotated[ListQuery, Depends()]) -> DocumentPage:
     """Documents, filtered like the list page; `q` is a full-text search."""
-    rows, total = find(request, s, asked)
-    return DocumentPage(total=total, page=asked.page, per_page=PER_PAGE, documents=[DocumentOut.of(d) for d in rows])
+    found = find(s, asked)
+    return DocumentPage(
+        total=found.total,
+        total_exact=found.exact,
+        page=asked.page,
+        per_page=PER_PAGE,
+        documents=[DocumentOut.of(d) for d in found.documents],
+    )
 
 
 @router.get("/documents/{document_id}", tags=["documents"])

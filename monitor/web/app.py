@@ -11,11 +11,16 @@ import threading
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from storage import Database
+from storage import Database, search
 
 from ..config import Settings
 from . import admin, api, feeds, pages
 from .common import HERE
+
+
+def _index_all(db: Database) -> None:
+    with db.session() as session:
+        search.update_index(session)
 
 
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
@@ -28,7 +33,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
-    app.state.index_lock = threading.Lock()  # one search-index refresh at a time
+    # Crawls index what they change; documents stored before (an upgrade, an import) are
+    # indexed once, in the background, so that no search waits for it.
+    threading.Thread(target=_index_all, args=(app.state.db,), name="search-index", daemon=True).start()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (pages.router, feeds.router, api.router, api.health, admin.router):
         app.include_router(router)

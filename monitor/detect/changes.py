@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from notifier import compose
 from notifier.notices import Mark, Notice, Passage
-from storage import Change, Document, Fetch, Run, Version, search, utcnow
+from storage import Change, Document, Fetch, Run, Version, utcnow
 from storage.models import Link
 
 from ..diff import DocumentDiff, diff_texts
@@ -218,8 +218,6 @@ def detect_and_enqueue(session: Session, runs: list[Run], base_url: str = "") ->
         run.documents_changed = sum(c.kind in ("changed", "restored") for c in mine)
         run.documents_removed = sum(c.kind == "removed" for c in mine)
     session.execute(update(Run).where(Run.id.in_(run_ids)).values(changes_detected=True))
-    # What changed is searchable at once, without any search having to look for it.
-    search.update_index(session, among=sorted({c.document_id for c in changes if c.kind != "removed"}))
     if changes and compose.subscriptions(session):  # rendering diffs for nobody is wasted work
         compose.enqueue(session, [notice_for(session, c) for c in changes], base_url)
     return changes

@@ -67,7 +67,7 @@ def update_index() -> None:
     if _daemon is not None:
         with _daemon.db.session() as session:
             similarity.update_index(session)
-            search.update_index(session)
+        _daemon.freshen_search(_daemon.db)
 
 
 def _seed_files(folder: Path) -> dict[str, float]:
@@ -81,6 +81,7 @@ class Daemon:
         self.sources: dict[str, Source] = {s.name: s for s in self.settings.sources()}
         self.db = Database(self.settings.database_url)
         self.stopping = threading.Event()
+        self.freshen_search = search.Freshener()
         self.reload = threading.Event()
         self._domains: dict[str, threading.Lock] = defaultdict(threading.Lock)
         self._scheduled: dict[str, datetime] = {}

@@ -41,7 +41,7 @@ def api_reference(request: Request) -> HTMLResponse:
 @router.get("/documents", tags=["documents"])
 def api_documents(request: Request, s: Db, asked: Annotated[ListQuery, Depends()]) -> DocumentPage:
     """Documents, filtered like the list page; `q` is a full-text search."""
-    found = find(s, asked)
+    found = find(request, s, asked)
     return DocumentPage(
         total=found.total,
         total_exact=found.exact,

@@ -6,6 +6,7 @@ create_app() only assembles: one router per audience — HTML pages (pages.py), 
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from fastapi import FastAPI
@@ -17,10 +18,22 @@ from ..config import Settings
 from . import admin, api, feeds, pages
 from .common import HERE
 
+log = logging.getLogger(__name__)
+FRESHEN_SECONDS = 30.0
 
-def _index_all(db: Database) -> None:
-    with db.session() as session:
-        search.update_index(session)
+
+def _keep_index_fresh(db: Database, stop: threading.Event, indexed: threading.Event) -> None:
+    """Crawls store versions; this makes them searchable within FRESHEN_SECONDS, so that no
+    search has to look for unindexed documents itself. `indexed` is set after the first pass."""
+    freshen = search.Freshener()
+    while True:
+        try:
+            freshen(db)
+        except Exception:
+            log.warning("search index not refreshed", exc_info=True)
+        indexed.set()
+        if stop.wait(FRESHEN_SECONDS):
+            return
 
 
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
@@ -33,9 +46,13 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
-    # Crawls index what they change; documents stored before (an upgrade, an import) are
-    # indexed once, in the background, so that no search waits for it.
-    threading.Thread(target=_index_all, args=(app.state.db,), name="search-index", daemon=True).start()
+    app.state.stop, app.state.indexed = threading.Event(), threading.Event()
+    threading.Thread(
+        target=_keep_index_fresh,
+        args=(app.state.db, app.state.stop, app.state.indexed),
+        name="search-index",
+        daemon=True,
+    ).start()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (pages.router, feeds.router, api.router, api.health, admin.router):
         app.include_router(router)

@@ -91,8 +91,14 @@ class ListQuery:
     page: Annotated[int, Query(ge=1)] = 1
 
 
-def find(s: Session, asked: ListQuery) -> queries.Found:
-    """One page of the documents the list's filters and search select, and how many (capped)."""
+FIRST_INDEX_WAIT = 10.0  # seconds a search waits for the server's first indexing pass
+
+
+def find(request: Request, s: Session, asked: ListQuery) -> queries.Found:
+    """One page of the documents the list's filters and search select, and how many (capped).
+    Right after the server starts, a search waits (a little) for the first indexing pass."""
+    if asked.q:
+        request.app.state.indexed.wait(FIRST_INDEX_WAIT)
     found = queries.DocumentFilter(
         q=asked.q.strip(),
         source=asked.source or None,

@@ -37,7 +37,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 @router.get("/")
 def document_list(request: Request, s: Db, asked: Annotated[ListQuery, Depends()]) -> HTMLResponse:
-    found = find(s, asked)
+    found = find(request, s, asked)
     return page(
         request,
         "documents.html",

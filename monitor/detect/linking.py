@@ -34,7 +34,7 @@ MAX_CANDIDATES = 10  # of those, only the best-agreeing titles are read
 RARE_PAIRS = 6  # a final's rarest title pairs find its candidate drafts
 MAX_WEIGHED = 100  # of those, at most this many are weighed
 DRAFT_HORIZON = timedelta(days=730)  # a draft first seen longer ago is no longer waiting for its final
-QUICK_SAMPLE, QUICK_CONTAINMENT = 200, 0.3  # a first look at the bodies, well below BODY_CONTAINMENT
+QUICK_SAMPLE, QUICK_CONTAINMENT = 64, 0.3  # a first look at the bodies, well below BODY_CONTAINMENT
 SHINGLE = 3
 
 _STATUS_PREFIX = re.compile(r"^\s*[\[【［(（][^\]】］)）]{1,6}[\]】］)）]\s*")

@@ -35,8 +35,9 @@ class Politeness(BaseModel):
     max_page_bytes: int = Field(20_000_000, ge=10_000)
     user_agent: str = USER_AGENT
     # Not politeness, but the crawl's own pace: processes that clean and store fetched pages. More
-    # than one helps only when fetching outpaces cleaning (many fast sites in one crawl).
-    store_workers: int = Field(2, ge=1, le=16)
+    # than one helps only when fetching outpaces cleaning (fast sites and politeness lifted): on the
+    # crawl benchmark, 92 % of bare Scrapy with one, 96 % with two, at 70 MB more.
+    store_workers: int = Field(1, ge=1, le=16)
 
 
 class Source(BaseModel):

@@ -17,3 +17,5 @@ class PageFetched:
     error: str | None = None
     documents_found: int = 0  # for listing pages: document links read off the page
     not_modified: bool = False  # the server said 304, or Scrapy's HTTP cache held a fresh copy
+    rendered: bool = False  # fetched through the browser
+    script_built: bool = False  # a static listing naming no documents but running scripts

@@ -22,12 +22,24 @@ from .cleaning.meta import DATE
 from .cleaning.wechat import article_url
 
 _NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后页|下一頁|next|next\s*page|>|›|»|>>)\s*$", re.IGNORECASE)
+# TRS's pager, written by script: createPageHTML(count, current, "index", "shtml"), and the newer
+# createPageHTML('page_div', count, current, 'list', 'shtml', total) with the container first.
 _PAGER_SCRIPT = re.compile(
-    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]"
+    r"createPageHTML\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*"
+    r"['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]"
 )
+# A date without a year, as list items write it: 10-19, [03-05], 3月5日.
+_SHORT_DATE = re.compile(r"(?<![\d.\-/])(?:0?[1-9]|1[0-2])\s*[-/.月]\s*(?:0?[1-9]|[12]\d|3[01])\s*日?(?![\d.\-/])")
+_MORE_TEXT = re.compile(r"^\s*(?:更多|更多信息|查看更多|more)\s*[>›»》]*\s*$", re.IGNORECASE)
+_BOXES = ("div", "section", "td", "table", "dl")
+_BOX_LEVELS = 3
+_DATED = 0.5  # a list whose items mostly carry dates
+_ALSO_LISTED = 0.3  # another dated list this strong beside the best one is listed too
 _NUMBERED_PAGE = re.compile(r"(?:^|/)(index|list|default)_(\d+)\.(s?html?)$")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
-_FILE = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|ofd|zip|rar|jpe?g|png|gif|mp4|mp3)$", re.IGNORECASE)
+# Not documents: pictures, media, archives. Files that hold a text (PDF, Word, WPS, OFD,
+# spreadsheets) are documents of the listing like pages.
+_NOT_DOCUMENTS = re.compile(r"\.(?:zip|rar|7z|jpe?g|png|gif|bmp|mp4|mp3|avi|flv|swf)$", re.IGNORECASE)
 _MIN_TITLE_CHARS = 5
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
 _DATASTORE = re.compile(r"<datastore>.*?</datastore>", re.DOTALL | re.IGNORECASE)
@@ -73,35 +85,94 @@ def _candidates(root: Element, base: str, hosts: set[str]) -> list[tuple[Element
         url = urldefrag(urljoin(base, href)).url
         wechat = article_url(url)
         url = wechat or url
-        if urlsplit(url).scheme not in ("http", "https") or not (wechat or _same_site(url, hosts)) or _FILE.search(url):
+        if (
+            urlsplit(url).scheme not in ("http", "https")
+            or not (wechat or _same_site(url, hosts))
+            or _NOT_DOCUMENTS.search(urlsplit(url).path)
+        ):
             continue
         text = normalise_space(text_of(anchor) or anchor.get("title") or "")
         found.append((anchor, url, text))
     return found
 
 
-def _document_links(candidates: list[tuple[Element, str, str]], page_url: str) -> list[str]:
-    groups: dict[str, list[tuple[Element, str, str]]] = defaultdict(list)
+@dataclass
+class _Group:
+    """Links sharing one place in the page, and what they look like."""
+
+    members: list[tuple[Element, str, str]]
+    dated: float  # share of items with a date beside the link
+    local: float  # share of links under the listing's own folder
+    chrome: bool  # inside a container named like chrome (nav, side, footer…)
+
+    def score(self) -> float:
+        """Title-like text, more for a longer list, much more when items carry dates or live under
+        the listing's own folder (a rotating sidebar rarely does either)."""
+        count = len(self.members)
+        length = sum(min(len(text), 60) for _a, _u, text in self.members) / count
+        return length * count**0.5 * (1 + 2 * self.dated) * (1 + self.local)
+
+
+def _has_date(anchor: Element) -> bool:
+    """A date in the item around the link; one without a year (10-19, [03-05]) only beside the
+    link, so a figure in a title is not a date."""
+    item = _item_text(anchor)
+    return bool(DATE.search(item) or _SHORT_DATE.search(item.replace(text_of(anchor), " ", 1)))
+
+
+def _groups(candidates: list[tuple[Element, str, str]], page_url: str) -> list[_Group]:
+    by_place: dict[str, list[tuple[Element, str, str]]] = defaultdict(list)
     for anchor, url, text in candidates:
         if len(text.replace(" ", "")) >= _MIN_TITLE_CHARS and url != page_url:
-            groups[_path_key(anchor)].append((anchor, url, text))
-
+            by_place[_path_key(anchor)].append((anchor, url, text))
     folder = page_url.rsplit("/", 1)[0] + "/"
-
-    def score(members: list[tuple[Element, str, str]]) -> float:
-        """Title-like text, more for a longer list, much more when items carry dates or live under
-        the listing's own folder (a rotating sidebar rarely does either), little inside chrome."""
+    groups = []
+    for members in by_place.values():
         count = len(members)
-        length = sum(min(len(text), 60) for _a, _u, text in members) / count
-        dated = sum(1 for anchor, _u, _t in members if DATE.search(_item_text(anchor))) / count
-        local = sum(1 for _a, url, _t in members if url.startswith(folder)) / count
-        chrome = 0.2 if any(is_chrome_named(el) for el in members[0][0].iterancestors()) else 1.0
-        return length * count**0.5 * (1 + 2 * dated) * (1 + local) * chrome
+        groups.append(
+            _Group(
+                members,
+                dated=sum(_has_date(anchor) for anchor, _u, _t in members) / count,
+                local=sum(url.startswith(folder) for _a, url, _t in members) / count,
+                chrome=any(is_chrome_named(el) for el in members[0][0].iterancestors()),
+            )
+        )
+    return groups
 
+
+def _document_groups(candidates: list[tuple[Element, str, str]], page_url: str) -> list[_Group]:
+    """The document list, and any other dated list beside it (通知公告 and 政策文件 side by side).
+    A group of undated links inside chrome (a rail of hot news) is never a document list; a dated
+    list is one even in a content column whose class happens to hold a chrome word (side01)."""
+    groups = [g for g in _groups(candidates, page_url) if not (g.chrome and g.dated < _DATED)]
     if not groups:
         return []
-    best = max(groups.values(), key=score)
-    return list(dict.fromkeys(url for _a, url, _t in best))
+    best = max(groups, key=_Group.score)
+    alike = [
+        g
+        for g in groups
+        if g is not best and not g.chrome and g.dated >= _DATED and g.score() >= _ALSO_LISTED * best.score()
+    ]
+    return [best, *alike]
+
+
+def _document_links(groups: list[_Group]) -> list[str]:
+    """In a dated list, a row without a date is its header or a portal link (在线举报平台)."""
+    urls = [url for group in groups for anchor, url, _t in group.members if group.dated < _DATED or _has_date(anchor)]
+    return list(dict.fromkeys(urls))
+
+
+def _more_pages(groups: list[_Group], candidates: list[tuple[Element, str, str]]) -> list[str]:
+    """A section page shows a few items and a "更多" link to the whole listing: the nearest box
+    around the list that holds exactly one such link (more at once belong to other boxes)."""
+    if not groups:
+        return []
+    more = [(anchor, url) for anchor, url, label in candidates if _MORE_TEXT.match(label)]
+    for level, box in enumerate(groups[0].members[0][0].iterancestors(*_BOXES)):
+        inside = {url for anchor, url in more if any(a is box for a in anchor.iterancestors())}
+        if inside or level + 1 >= _BOX_LEVELS:
+            return list(inside) if len(inside) == 1 else []
+    return []
 
 
 def _next_pages(text: str, page_url: str, candidates: list[tuple[Element, str, str]]) -> list[str]:
@@ -142,6 +213,9 @@ def read_listing(
     if document_pattern:
         pattern = re.compile(document_pattern)
         documents = list(dict.fromkeys(url for _a, url, _t in candidates if pattern.search(url)))
-    else:
-        documents = [u for u in _document_links(candidates, page_url) if u not in next_pages]
+        return Listing(documents=documents, next_pages=next_pages)
+    groups = _document_groups(candidates, page_url)
+    if not next_pages:
+        next_pages = _more_pages(groups, candidates)
+    documents = [u for u in _document_links(groups) if u not in next_pages]
     return Listing(documents=documents, next_pages=next_pages)

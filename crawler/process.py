@@ -19,6 +19,7 @@ class CrawlJob:
     run_id: int
     known_urls: list[str] = field(default_factory=list)  # documents due for a visit
     resting_urls: list[str] = field(default_factory=list)  # documents to leave alone this run
+    render: str = "auto"  # static, auto or browser (crawler/spiders/policy.py)
 
 
 def run_crawl(jobs: list[CrawlJob], options: CrawlOptions) -> None:
@@ -26,7 +27,7 @@ def run_crawl(jobs: list[CrawlJob], options: CrawlOptions) -> None:
     process = CrawlerProcess(settings_for(options))
     for number, job in enumerate(jobs):
         # The first crawler installs the reactor, as CrawlerProcess would for its own crawlers.
-        crawler = Crawler(PolicySpider, settings_for(options, job.source), init_reactor=number == 0)
+        crawler = Crawler(PolicySpider, settings_for(options, job.source, job.render), init_reactor=number == 0)
         process.crawl(
             crawler,
             source=job.source,
@@ -34,5 +35,6 @@ def run_crawl(jobs: list[CrawlJob], options: CrawlOptions) -> None:
             source_id=job.source_id,
             known_urls=job.known_urls,
             resting_urls=job.resting_urls,
+            render=job.render,
         )
     process.start()

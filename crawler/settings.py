@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from scrapy.settings import Settings
 
+from .browser.guard import SubrequestGuard
+from .browser.settings import BrowserOptions, browser_settings
 from .source import USER_AGENT, Politeness, Source
 
 BOT_NAME = "policywatch"
@@ -56,8 +58,9 @@ class CrawlOptions:
     log_level: str = "WARNING"
 
 
-def settings_for(options: CrawlOptions, source: Source | None = None) -> Settings:
-    """This module's settings with the configured politeness and the source's own overrides."""
+def settings_for(options: CrawlOptions, source: Source | None = None, render: str = "auto") -> Settings:
+    """This module's settings with the configured politeness and the source's own overrides; a
+    crawl that renders gets the browser's settings too (crawler/browser/settings.py)."""
     politeness = options.politeness
     settings = Settings()
     settings.setmodule(__name__, priority="project")
@@ -89,4 +92,13 @@ def settings_for(options: CrawlOptions, source: Source | None = None) -> Setting
         },
         priority="cmdline",
     )
+    if render == "browser" and source is not None:
+        browser = BrowserOptions(
+            politeness.browser,
+            politeness.browser_pages,
+            politeness.browser_page_seconds,
+            politeness.browser_restart_pages,
+        )
+        settings.setdict(browser_settings(browser), priority="cmdline")
+        settings.set("PLAYWRIGHT_ABORT_REQUEST", SubrequestGuard(source.hosts, delay), priority="cmdline")
     return settings

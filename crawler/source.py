@@ -38,6 +38,11 @@ class Politeness(BaseModel):
     # than one helps only when fetching outpaces cleaning (fast sites and politeness lifted): on the
     # crawl benchmark, 92 % of bare Scrapy with one, 96 % with two, at 70 MB more.
     store_workers: int = Field(1, ge=1, le=16)
+    # For sources that need a browser (crawler/browser/): Debian's chromium, never a downloaded one.
+    browser: str = "/usr/bin/chromium"
+    browser_pages: int = Field(2, ge=1, le=16, description="pages rendering at once, per crawl")
+    browser_page_seconds: float = Field(30.0, gt=0)
+    browser_restart_pages: int = Field(200, ge=1, description="the browser is restarted after this many pages")
 
 
 class Source(BaseModel):
@@ -62,6 +67,9 @@ class Source(BaseModel):
     # rhythm: drafts and recently changed documents every run, settled finals daily or weekly;
     # always: every known document at every run.
     revisit: Literal["rhythm", "always"] = "rhythm"
+    # auto: static, and a browser when the listing turns out to be built by scripts (remembered);
+    # static: never a browser; browser: always render the listings.
+    render: Literal["auto", "static", "browser"] = "auto"
     enabled: bool = True
 
     @field_validator("start_urls")

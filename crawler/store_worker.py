@@ -98,6 +98,8 @@ def _store(db: Database, batch: list[_Page], rebaseline: Rebaseliner) -> None:
                     http_status=page.status,
                     error=page.error,
                     documents_found=page.documents_found,
+                    rendered=page.rendered,
+                    script_built=page.script_built,
                 )
                 continue
             if verdict is None:  # a 304 costs no parse when the document is known
@@ -115,6 +117,7 @@ def _store(db: Database, batch: list[_Page], rebaseline: Rebaseliner) -> None:
                 content=content,
                 error=error,
                 size=0 if page.not_modified else len(page.body),
+                rendered=page.rendered,
             )
 
 

@@ -25,6 +25,8 @@ class Source(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Learned by crawling: "browser" when its listing is built by scripts (None: static is enough).
+    render: Mapped[str | None] = mapped_column(String(10))
 
 
 class Document(Base):
@@ -110,6 +112,9 @@ class Run(Base):
     scheduled_at: Mapped[datetime | None]
     # The retention policy has pruned this run's fetches of unchanged pages (storage/retention.py).
     fetches_pruned: Mapped[bool] = mapped_column(default=False)
+    rendered: Mapped[bool] = mapped_column(default=False)  # a browser rendered some of its pages
+    # Its static listing named no documents but runs scripts: the crawl tries again in a browser.
+    needs_browser: Mapped[bool] = mapped_column(default=False)
 
     source: Mapped[Source] = relationship()
 
@@ -136,6 +141,7 @@ class Fetch(Base):
     # The page's content changed at this fetch (a new document or a new version): kept when the
     # retention policy prunes old fetches of unchanged pages (storage/retention.py).
     saw_change: Mapped[bool] = mapped_column(default=False)
+    rendered: Mapped[bool] = mapped_column(default=False)  # fetched through the browser
 
 
 class Change(Base):

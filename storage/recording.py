@@ -56,8 +56,17 @@ def start_run(session: Session, source: Source) -> Run:
 
 
 def record_listing(
-    session: Session, run_id: int, url: str, *, http_status: int | None, error: str | None, documents_found: int
+    session: Session,
+    run_id: int,
+    url: str,
+    *,
+    http_status: int | None,
+    error: str | None,
+    documents_found: int,
+    rendered: bool = False,
+    script_built: bool = False,
 ) -> None:
+    """A listing fetch; script_built (no documents, but scripts) asks the crawl for a browser."""
     ok = http_status is not None and 200 <= http_status < 300 and error is None
     session.add(
         Fetch(
@@ -68,8 +77,11 @@ def record_listing(
             outcome="ok" if ok else "failed",
             error=error,
             documents_found=documents_found,
+            rendered=rendered,
         )
     )
+    if script_built:
+        session.execute(update(Run).where(Run.id == run_id).values(needs_browser=True))
 
 
 # Built once: this path runs for every page of every crawl, and building SQLAlchemy statements
@@ -177,6 +189,7 @@ def record_document(
     content: Content | None = None,
     error: str | None = None,
     size: int = 0,
+    rendered: bool = False,
 ) -> None:
     """Record one document fetch; only an ok fetch with content may move the current version."""
     now = utcnow()
@@ -213,6 +226,7 @@ def record_document(
             "version_id": version_id,
             "documents_found": None,
             "saw_change": changed,
+            "rendered": rendered,
         },
     )
 
@@ -283,18 +297,28 @@ def has_content(session: Session, url: str) -> bool:
     return session.execute(_FIND_DOCUMENT, {"url": url}).first() is not None
 
 
+NO_DOCUMENTS = "the listing pages name no documents"
+
+
 def finish_run(session: Session, run_id: int, status: str, error: str | None = None) -> Run:
-    """Close a run with its fetch statistics; a run with no good listing page has failed."""
+    """Close a run with its fetch statistics. A run with no good listing page has failed, and so
+    has one whose listings name no documents (a new layout, or a list only scripts build)."""
     run = session.get(Run, run_id)
     fetches = session.execute(
-        select(Fetch.kind, Fetch.outcome, Fetch.http_status, Fetch.documents_found).where(Fetch.run_id == run_id)
+        select(Fetch.kind, Fetch.outcome, Fetch.http_status, Fetch.documents_found, Fetch.rendered).where(
+            Fetch.run_id == run_id
+        )
     ).all()
     run.pages_fetched = len(fetches)
     run.http_errors = dict(Counter(str(f.http_status or "none") for f in fetches if f.outcome == "failed"))
+    run.rendered = any(f.rendered for f in fetches)
     listings = [f for f in fetches if f.kind == "listing"]
     run.documents_found = sum(f.documents_found or 0 for f in listings if f.outcome == "ok")
     if status == "ok" and listings and not any(f.outcome == "ok" for f in listings):
         status, error = "failed", error or f"all {len(listings)} listing pages failed"
+    elif status == "ok" and listings and run.documents_found == 0:
+        tried = ", with a browser too" if run.rendered else " (they run scripts)" if run.needs_browser else ""
+        status, error = "failed", NO_DOCUMENTS + tried
     run.status = status
     run.error = error
     run.finished_at = utcnow()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from monitor.ops.alerts import Problem, problems
 from monitor.ops.schedule import trigger
 from storage import Change, OutboxMessage, Run, Version
+from storage.recording import NO_DOCUMENTS
 
 from .conftest import POLICYWATCH
 
@@ -165,12 +166,13 @@ def test_schedules_parse_or_say_why():
 
 
 def test_problems_from_run_history():
-    def run(status: str, found: int = 5) -> Run:
-        return Run(status=status, documents_found=found, error=f"{status}!", started_at=None)
+    def run(status: str, error: str | None = None) -> Run:
+        return Run(status=status, error=error or f"{status}!", started_at=None)
 
     assert problems([run("failed"), run("failed"), run("ok")], 2) == [
         Problem("failing", "2 runs in a row have failed; the last: failed!")
     ]
-    assert [p.kind for p in problems([run("ok", 0), run("ok", 7)], 3)] == ["empty_listing"]
-    assert problems([run("ok", 0), run("ok", 0)], 3) == []  # a listing that never had documents
-    assert problems([run("ok"), run("failed"), run("failed")], 2) == []
+    empty = run("failed", NO_DOCUMENTS + ", with a browser too")
+    assert [p.kind for p in problems([empty], 3)] == ["empty_listing"]  # at once, on the first run
+    assert [p.kind for p in problems([empty, run("ok")], 3)] == ["empty_listing"]
+    assert problems([run("ok"), empty, empty], 2) == []

@@ -108,3 +108,81 @@ def test_a_listing_of_wechat_articles():
     assert listing.documents == [
         f"https://mp.weixin.qq.com/s?__biz=MzA{n}&mid=265{n}&idx=1&sn=ab{n}" for n in range(1, 6)
     ]
+
+
+GOV = "http://gov.example.cn/zwgk/tzgg/index.html"
+HOSTS_GOV = {"gov.example.cn"}
+
+
+def _items(count: int, date: str = "", prefix: str = "t") -> str:
+    return "".join(
+        f"<li><a href='{prefix}{n}.html'>关于开展第{n}批专项检查工作的通知</a>{date}</li>" for n in range(count)
+    )
+
+
+def test_dates_without_a_year_make_the_list():
+    rail = "".join(
+        f"<p><a href='/hot/{n}.html'>全区科技创新大会召开部署第{n}轮创新驱动发展任务</a></p>" for n in range(8)
+    )
+    page = f"<div class='news'>{rail}</div><ul class='list'>{_items(5, '<span>[03-05]</span>')}</ul>"
+    listing = read_listing(page.encode(), GOV, HOSTS_GOV)
+    assert listing.documents == [f"http://gov.example.cn/zwgk/tzgg/t{n}.html" for n in range(5)]
+    short = read_listing(
+        f"<div class='news'>{rail}</div><ul>{_items(5, '<em>10-19</em>')}</ul>".encode(), GOV, HOSTS_GOV
+    )
+    assert len(short.documents) == 5
+
+
+def test_a_dated_list_in_a_column_named_like_chrome_is_the_list_and_an_undated_rail_never_is():
+    page = (
+        f"<div class='left_box'><ul>{_items(6, '<span>2024-03-05</span>')}</ul></div>"
+        "<div class='side01'><a href='/a.html'>专题专栏：优化营商环境行动</a></div>"
+    )
+    assert len(read_listing(page.encode(), GOV, HOSTS_GOV).documents) == 6
+    rail_only = "<div class='side'><ul>" + _items(6) + "</ul></div><div id='app'><ul id='list'></ul></div>"
+    assert read_listing(rail_only.encode(), GOV, HOSTS_GOV).documents == []  # a list only scripts fill
+
+
+def test_rows_of_a_dated_table_without_a_date_are_not_documents():
+    rows = "".join(
+        f"<tr><td><a href='d{n}.html'>关于印发第{n}号实施方案的通知</a></td><td>2024-01-0{n + 1}</td></tr>"
+        for n in range(5)
+    )
+    portal = "<tr><td><a href='http://gov.example.cn/jubao/'>在线举报平台入口</a></td><td></td></tr>"
+    listing = read_listing(f"<table>{rows}{portal}</table>".encode(), GOV, HOSTS_GOV)
+    assert listing.documents == [f"http://gov.example.cn/zwgk/tzgg/d{n}.html" for n in range(5)]
+
+
+def test_two_lists_side_by_side_and_files_linked_straight():
+    left = _items(3, "<span>2024-02-01</span>")
+    right = "".join(
+        f"<tr><td><a href='/files/p{n}.pdf'>关于印发第{n}批政策文件的通知</a></td><td>2024-02-0{n + 1}</td></tr>"
+        for n in range(3)
+    )
+    page = (
+        f"<div class='c1'><h3>通知公告</h3><ul>{left}</ul></div>"
+        f"<div class='c2'><h3>政策文件</h3><table>{right}</table></div>"
+    )
+    listing = read_listing(page.encode(), GOV, HOSTS_GOV)
+    assert sorted(listing.documents) == sorted(
+        [f"http://gov.example.cn/zwgk/tzgg/t{n}.html" for n in range(3)]
+        + [f"http://gov.example.cn/files/p{n}.pdf" for n in range(3)]
+    )
+
+
+def test_the_newer_trs_pager_and_a_more_link_to_the_full_listing():
+    pager = b"<script>createPageHTML('page_div', 34, 1, 'list', 'shtml', 680);</script>"
+    newer = read_listing(
+        b"<ul><li><a href='a.html'>x</a></li></ul>" + pager,
+        "http://gov.example.cn/zwgk/tzgg/list_1.shtml",
+        HOSTS_GOV,
+    )
+    assert newer.next_pages == ["http://gov.example.cn/zwgk/tzgg/list_2.shtml"]
+    section = (
+        f"<div class='box'><div class='hd'><h3>通知公告</h3><a href='/zwgk/tzgg/list.html'>更多>></a></div>"
+        f"<ul>{_items(5, '<span>2024-03-05</span>')}</ul></div>"
+        "<div class='box2'><h3>图片新闻</h3><a href='/tpxw/list.html'>更多>></a></div>"
+    )
+    listing = read_listing(section.encode(), "http://gov.example.cn/index.html", HOSTS_GOV)
+    assert listing.next_pages == ["http://gov.example.cn/zwgk/tzgg/list.html"]
+    assert len(listing.documents) == 5

@@ -1,26 +1,41 @@
-"""A generic spider for a government site section: listing pages, pagination, documents."""
+"""A generic spider for a government site section: listing pages, pagination, documents.
+
+Render modes: "static" fetches every page as served; "auto" (the default) does too, and notes a
+listing that names no documents but runs scripts, so the crawl can try it again in a browser;
+"browser" renders listings in a real browser (clicking pagers that only scripts understand) and
+renders a document only when its static HTML holds no document.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, Literal
 
 from scrapy import Request, Spider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from ..cleaning import clean
 from ..items import PageFetched
 from ..links import read_listing
 from ..source import Source
 
 # 404 and 410 mean removed; the spider must see them rather than have Scrapy drop them.
 _GONE_STATUSES = [404, 410]
+Render = Literal["static", "auto", "browser"]
+# A script with code or a source: what builds a list or a text in the browser.
+_SCRIPT = re.compile(rb"<script\b[^>]*(?:\bsrc\s*=|>\s*[^<\s])", re.IGNORECASE)
 
 
 def _charset(response: Response) -> str | None:
     content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
     _, _, charset = content_type.partition("charset=")
     return charset.split(";")[0].strip() or None
+
+
+def runs_scripts(body: bytes) -> bool:
+    return bool(_SCRIPT.search(body))
 
 
 class PolicySpider(Spider):
@@ -33,6 +48,7 @@ class PolicySpider(Spider):
         source_id: int,
         known_urls: list[str] = (),
         resting_urls: list[str] = (),
+        render: Render = "auto",
         **kwargs: Any,
     ) -> None:
         super().__init__(name=f"policy:{source.name}", **kwargs)
@@ -40,25 +56,49 @@ class PolicySpider(Spider):
         self.run_id = run_id
         self.source_id = source_id
         self.known_urls = list(known_urls)
+        self.render = render
+        self.recycler: Any = None  # the browser's Recycler, in browser mode
         # Documents not due for a visit yet are skipped even when a listing links them.
         self.resting = set(resting_urls)
         self.requested: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
+        if self.render == "browser":
+            from ..browser.pages import Recycler  # Playwright is loaded only by crawls that render
+
+            self.recycler = Recycler(self.settings["POLICYWATCH_BROWSER"].restart_pages)
+            self.settings["PLAYWRIGHT_ABORT_REQUEST"].bind(self.crawler)
         for url in self.source.start_urls:
             yield self._listing_request(url, page=1)
         for url in self.known_urls:
             if request := self._document_request(url):
                 yield request
 
+    # -- requests --------------------------------------------------------------------------------
+
+    def _rendered(self, meta: dict) -> dict:
+        """A request's meta for rendering in the browser, in the context the recycler names."""
+        return meta | {
+            "playwright": True,
+            "playwright_include_page": True,  # released through the recycler
+            "playwright_context": self.recycler.context(),
+            "playwright_page_goto_kwargs": {"wait_until": "networkidle"},
+        }
+
     def _listing_request(self, url: str, page: int) -> Request:
+        meta = {"kind": "listing", "page_url": url}
+        if self.render == "browser":
+            return Request(
+                url,
+                callback=self.parse_rendered_listing,
+                errback=self.failed,
+                cb_kwargs={"page": page},
+                meta=self._rendered(meta),
+                priority=10,
+                dont_filter=True,
+            )
         return Request(
-            url,
-            callback=self.parse_listing,
-            errback=self.failed,
-            cb_kwargs={"page": page},
-            meta={"kind": "listing", "page_url": url},
-            priority=10,
+            url, callback=self.parse_listing, errback=self.failed, cb_kwargs={"page": page}, meta=meta, priority=10
         )
 
     def _document_request(self, url: str) -> Request | None:
@@ -72,22 +112,26 @@ class PolicySpider(Spider):
             meta={"kind": "document", "page_url": url, "handle_httpstatus_list": _GONE_STATUSES},
         )
 
-    def parse_listing(self, response: Response, page: int) -> Iterator[PageFetched | Request]:
-        listing = read_listing(
-            response.body,
-            response.url,
-            self.source.hosts,
-            encoding=_charset(response),
-            document_pattern=self.source.document_pattern,
+    # -- listings --------------------------------------------------------------------------------
+
+    def _read(self, body: bytes, url: str, encoding: str | None) -> Any:
+        return read_listing(
+            body, url, self.source.hosts, encoding=encoding, document_pattern=self.source.document_pattern
         )
+
+    def parse_listing(self, response: Response, page: int) -> Iterator[PageFetched | Request]:
+        listing = self._read(response.body, response.url, _charset(response))
         yield PageFetched(
             url=response.meta["page_url"],
             kind="listing",
             status=response.status,
             final_url=response.url,
             documents_found=len(listing.documents),
-            body=b"",
+            script_built=self.render == "auto" and page == 1 and not listing.documents and runs_scripts(response.body),
         )
+        yield from self._follow(listing, page)
+
+    def _follow(self, listing: Any, page: int) -> Iterator[Request]:
         for url in listing.documents:
             if request := self._document_request(url):
                 yield request
@@ -95,7 +139,45 @@ class PolicySpider(Spider):
             for url in listing.next_pages:
                 yield self._listing_request(url, page + 1)
 
-    def parse_document(self, response: Response) -> Iterator[PageFetched]:
+    async def parse_rendered_listing(self, response: Response, page: int) -> AsyncIterator[PageFetched | Request]:
+        """The rendered list; then, while a script-driven pager or "load more" control shows
+        more (up to max_pages views), each next view."""
+        from ..browser.pages import next_view
+
+        browser_page = response.meta["playwright_page"]
+        html, view, encoding = response.body, page, _charset(response)
+        try:
+            while html is not None:
+                listing = self._read(html, response.url, encoding)
+                yield PageFetched(
+                    url=response.meta["page_url"],
+                    kind="listing",
+                    status=response.status,
+                    final_url=response.url,
+                    documents_found=len(listing.documents),
+                    rendered=True,
+                )
+                for request in self._follow(listing, view):
+                    yield request
+                if listing.next_pages or view >= self.source.max_pages:
+                    break
+                shown = await next_view(browser_page)
+                html, view, encoding = (shown.encode("utf-8") if shown else None), view + 1, "utf-8"
+        finally:
+            await self.recycler.release(browser_page, response.meta["playwright_context"])
+
+    # -- documents -------------------------------------------------------------------------------
+
+    def parse_document(self, response: Response) -> Iterator[PageFetched | Request]:
+        if self.render == "browser" and response.status == 200 and self._script_built_document(response):
+            yield Request(
+                response.url,
+                callback=self.parse_rendered_document,
+                errback=self.failed,
+                meta=self._rendered({"kind": "document", "page_url": response.meta["page_url"]}),
+                dont_filter=True,
+            )
+            return
         yield PageFetched(
             url=response.meta["page_url"],
             kind="document",
@@ -106,12 +188,33 @@ class PolicySpider(Spider):
             not_modified="cached" in response.flags,
         )
 
-    def failed(self, failure: Failure) -> Iterator[PageFetched]:
+    def _script_built_document(self, response: Response) -> bool:
+        """No document in the static HTML, but scripts that may write one."""
+        doc = clean(response.body, response.url, self.source.rules, encoding=_charset(response))
+        return doc.no_document == "too_little_text" and runs_scripts(response.body)
+
+    async def parse_rendered_document(self, response: Response) -> AsyncIterator[PageFetched]:
+        await self.recycler.release(response.meta["playwright_page"], response.meta["playwright_context"])
+        yield PageFetched(
+            url=response.meta["page_url"],
+            kind="document",
+            status=response.status,
+            body=response.body,
+            encoding="utf-8",
+            final_url=response.url,
+            rendered=True,
+        )
+
+    async def failed(self, failure: Failure) -> AsyncIterator[PageFetched]:
         request = failure.request
+        page = request.meta.get("playwright_page")
+        if page is not None and self.recycler is not None:
+            await self.recycler.release(page, request.meta["playwright_context"])
         response = getattr(failure.value, "response", None)
         yield PageFetched(
             url=request.meta.get("page_url", request.url),
             kind=request.meta.get("kind", "document"),
             status=response.status if response is not None else None,
             error=failure.getErrorMessage()[:500] or failure.type.__name__,
+            rendered=bool(request.meta.get("playwright")),
         )

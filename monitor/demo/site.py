@@ -2,7 +2,10 @@
 
 Four page styles modelled on real sites: a TRS-CMS department site served in GBK, a commercial
 policy portal, a government open-information page with a metadata table, and a Hanweb (大汉)
-table layout whose listing is written by JavaScript from records in a script tag. The chrome changes on
+table layout whose listing is written by JavaScript from records in a script tag. And, for the
+sites that need a browser (scripted.html): a listing built from a JSON endpoint by fetch() with a
+pager only scripts understand ("fetch"), one built from inline data with a "加载更多" button
+("inline"), documents whose text a script writes ("spa"), and a page with two lists ("twolists"). The chrome changes on
 every request: view counters, a rotating news sidebar, today's date, a footer timestamp. The
 documents change only when the demo (or a test) edits, publishes or removes them.
 """
@@ -10,6 +13,7 @@ documents change only when the demo (or a test) edits, publishes or removes them
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import sys
 import threading
@@ -23,7 +27,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .samples import Sample, load_sample
 
-Style = Literal["trs", "portal", "xxgk", "hanweb"]
+Style = Literal["trs", "portal", "xxgk", "hanweb", "fetch", "inline", "spa", "twolists"]
+SCRIPTED = ("fetch", "inline", "spa", "twolists")
 PageState = Literal["live", "gone", "soft404", "broken"]
 
 NEWS_POOL = [
@@ -83,6 +88,7 @@ class DemoSite:
         self.pages: dict[str, Page] = {}
         self.requests: list[tuple[str, str]] = []  # (path, User-Agent)
         self.delay = 0.0  # seconds before each answer: a slow server
+        self.robots = "User-agent: *\nDisallow: /admin/\n"
         # Static publishing, as TRS sites do: each page is rendered once (chrome and all) and served
         # with an ETag until its document changes; If-None-Match gets a 304.
         self.static = False
@@ -193,11 +199,14 @@ class DemoSite:
         with self._lock:
             self.requests.append((path, user_agent))
             if path == "/robots.txt":
-                return 200, "text/plain", b"User-agent: *\nDisallow: /admin/\n"
+                return 200, "text/plain", self.robots.encode()
             for section in self.sections.values():
                 number = _listing_number(path, section.prefix)
                 if number is not None:
                     return self._listing(section, number)
+                number = _data_number(path, section.prefix)
+                if number is not None:
+                    return self._listing_data(section, number)
             page = self.pages.get(path)
             if page is None or page.state == "gone":
                 section = page.section if page else next(iter(self.sections))
@@ -216,11 +225,37 @@ class DemoSite:
         chunk = pages[number * section.page_size : (number + 1) * section.page_size]
         return self._page(section, "listing", None, items=chunk, page_number=number, page_count=count)
 
+    def _items(self, section: Section) -> list[list[dict]]:
+        """The listing's items, page by page, as the scripted styles' data."""
+        pages = self.listed(section.name)
+        size = section.page_size
+        return [
+            [{"title": p.sample.title, "url": p.path, "date": p.sample.publish_date} for p in pages[i : i + size]]
+            for i in range(0, max(1, len(pages)), size)
+        ]
+
+    def _listing_data(self, section: Section, number: int) -> tuple[int, str, bytes]:
+        """The JSON a "fetch" listing's script asks for."""
+        pages = self._items(section)
+        if number >= len(pages):
+            return 404, "application/json", b"{}"
+        body = json.dumps({"items": pages[number], "page_count": len(pages)}, ensure_ascii=False)
+        return 200, "application/json; charset=utf-8", body.encode()
+
+    def _template(self, section: Section, kind: str) -> str:
+        if section.style not in SCRIPTED:
+            return f"{section.style}.html"
+        scripted = kind == "listing" or (kind == "document" and section.style == "spa")
+        return "scripted.html" if scripted else "portal.html"
+
     def _page(
         self, section: Section, kind: str, page: Page | None, status: int = 200, **extra: object
     ) -> tuple[int, str, bytes]:
         now = datetime.now()
-        html = self._env.get_template(f"{section.style}.html").render(
+        if section.style in SCRIPTED:
+            extra["pages"] = self._items(section)
+            extra["doc_data"] = {"title": page.sample.title, "paragraphs": page.sample.paragraphs} if page else {}
+        html = self._env.get_template(self._template(section, kind)).render(
             kind=kind,
             section=section,
             page=page,
@@ -236,6 +271,13 @@ class DemoSite:
         # Like many real sites, the GBK section declares its charset only in a <meta> tag (as gb2312).
         content_type = "text/html; charset=utf-8" if section.charset == "utf-8" else "text/html"
         return status, content_type, html.encode(section.charset, errors="xmlcharrefreplace")
+
+
+def _data_number(path: str, prefix: str) -> int | None:
+    name = path[len(prefix) :] if path.startswith(prefix) else ""
+    if name.startswith("data/list_") and name.endswith(".json") and name[10:-5].isdigit():
+        return int(name[10:-5])
+    return None
 
 
 def _listing_number(path: str, prefix: str) -> int | None:

@@ -1,4 +1,4 @@
-"""Ops alerts: a source failing run after run, a listing that suddenly yields no documents, a
+"""Ops alerts: a source failing run after run, a listing that names no documents (at once), a
 crawl stuck past its time limit. One message when an incident opens, one when it closes."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage import OutboxMessage, Run, Source, utcnow
 from storage.models import Incident
+from storage.recording import NO_DOCUMENTS
 
 HISTORY = 20
 
@@ -44,11 +45,10 @@ def problems(runs: list[Run], after_failures: int) -> list[Problem]:
         found.append(
             Problem("stuck", f"the run started {runs[0].started_at:%Y-%m-%d %H:%M} UTC was stopped at its time limit")
         )
-    ok = [run for run in runs if run.status == "ok"]
-    if ok and ok[0].documents_found == 0 and any(run.documents_found > 0 for run in ok[1:]):
-        found.append(
-            Problem("empty_listing", "the listing pages returned no document links (has the site changed its layout?)")
-        )
+    if runs[0].status == "failed" and (runs[0].error or "").startswith(NO_DOCUMENTS):
+        # At once, not after N runs: the listing is read but names nothing (a new layout, a list
+        # only scripts build and the browser could not read either, a login wall).
+        found.append(Problem("empty_listing", f"{runs[0].error} (has the site changed its layout?)"))
     return found
 
 

@@ -11,7 +11,8 @@ import multiprocessing
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from multiprocessing.context import BaseContext
 
@@ -22,6 +23,7 @@ from notifier.email import EmailChannel
 from notifier.outbox import Channel, DispatchReport, dispatch
 from notifier.webhook import WebhookChannel
 from storage import Database, Run, utcnow
+from storage import Source as SourceRow
 from storage.recording import ensure_source, known_urls, start_run
 
 from ..config import Settings
@@ -131,11 +133,43 @@ def crawl(
             run = start_run(session, row)
             run.scheduled_at = scheduled_at
             due, resting = known_urls(session, row.id, due_only=source.revisit == "rhythm")
-            jobs.append(CrawlJob(source=source, source_id=row.id, run_id=run.id, known_urls=due, resting_urls=resting))
-    forced = _run_child(
-        jobs, crawl_options(settings, log_level), time_limit or settings.crawl_time_limit, stop, context, grace
-    )
+            job = CrawlJob(source, row.id, run.id, due, resting, render=render_mode(source, row.render))
+            jobs.append(job)
+    deadline = time.monotonic() + (time_limit or settings.crawl_time_limit)
+
+    def run_child(chosen: list[CrawlJob]) -> str | None:
+        remaining = max(1.0, deadline - time.monotonic())
+        return _run_child(chosen, crawl_options(settings, log_level), remaining, stop, context, grace)
+
+    forced = run_child(jobs)
+    if forced is None:
+        forced = _render_where_needed(db, jobs, run_child)
     return finish(db, settings, [job.run_id for job in jobs], forced)
+
+
+def render_mode(source: Source, learned: str | None) -> str:
+    """What the seed says; for "auto", the browser once the source is known to need it."""
+    if source.render != "auto":
+        return source.render
+    return "browser" if learned == "browser" else "auto"
+
+
+def _render_where_needed(
+    db: Database, jobs: list[CrawlJob], run_child: Callable[[list[CrawlJob]], str | None]
+) -> str | None:
+    """Sources whose static listing named no documents but runs scripts: the same run again, in a
+    browser (known documents were fetched already); remembered when the browser finds documents."""
+    with db.session() as session:
+        retry = [job for job in jobs if job.render == "auto" and session.get(Run, job.run_id).needs_browser]
+    if not retry:
+        return None
+    rendered = [replace(job, render="browser", known_urls=[]) for job in retry]
+    forced = run_child(rendered)
+    with db.session() as session:
+        for job in rendered:
+            if session.get(Run, job.run_id).documents_found:
+                session.get(SourceRow, job.source_id).render = "browser"
+    return forced
 
 
 def finish(

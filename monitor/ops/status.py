@@ -99,6 +99,9 @@ def source_status(session: Session, sources: list[Source]) -> list[dict]:
                 "title": source.title,
                 "enabled": source.enabled,
                 "schedule": source.schedule,
+                "render": source.render
+                if source.render != "auto"
+                else (row.render if row and row.render else "static"),
                 "running": running,
                 "last_run": run_to_dict(finished[0], source.name) if finished else None,
                 "next_run": next_runs.get(source.name),
@@ -127,7 +130,10 @@ def status_lines(report: list[dict]) -> list[str]:
         failing = f"; {item['consecutive_failures']} failures in a row" if item["consecutive_failures"] else ""
         lines.append(f"{item['source']:<16} {state}{failing}")
         nxt = item["next_run"] or ("disabled" if not item["enabled"] else "not scheduled (no daemon yet)")
-        lines.append(f"{'':16} next run: {nxt}; {item['documents']} documents watched; schedule {item['schedule']}")
+        browser = "; renders in a browser" if item["render"] == "browser" else ""
+        lines.append(
+            f"{'':16} next run: {nxt}; {item['documents']} documents watched; schedule {item['schedule']}{browser}"
+        )
         for incident in item["incidents"]:
             lines.append(f"{'':16} ! {incident['kind']} since {incident['since']}: {incident['detail']}")
     return lines

@@ -113,6 +113,8 @@ class _Loader:
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row([self.value(v) for v in row])
+            if "id" in columns:  # COPY leaves the id sequence behind the ids it wrote
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         self.raw.commit()
 
     def close(self) -> None:

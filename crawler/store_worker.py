@@ -31,6 +31,13 @@ from .rebaseline import Rebaseliner
 from .source import Source
 
 log = logging.getLogger(__name__)
+
+
+class StoreWorkerDiedError(RuntimeError):
+    """A worker process is gone (killed, out of memory, its database broken): the pages queued to
+    it are lost, so the crawl must stop rather than fetch pages nobody stores."""
+
+
 BATCH_SIZE = 50
 BATCH_SECONDS = 1.0
 QUEUE_SIZE = 64
@@ -176,11 +183,12 @@ class StoreWorker:
         for process in self.processes:
             process.start()
         self.users = 0
+        self.dead = False
         log.info("%d store worker(s) started (%s)", workers, method)
 
     def _check_alive(self) -> None:
         if not all(process.is_alive() for process in self.processes):
-            raise RuntimeError("a store worker has died")
+            raise StoreWorkerDiedError("a store worker has died")
 
     def _put(self, inbox: multiprocessing.Queue, message: Message) -> None:
         while True:
@@ -192,6 +200,7 @@ class StoreWorker:
 
     def submit(self, job: Job, page: PageFetched) -> None:
         """Queue a fetched page; blocks while its worker is behind (back-pressure on the crawl)."""
+        self._check_alive()
         inbox = self.inboxes[zlib.crc32(page.url.encode()) % len(self.inboxes)]
         self._put(inbox, _Page(job, page))
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
 
@@ -284,3 +287,37 @@ def test_events_of_a_run_whose_detection_never_ran_come_with_the_next_crawl(work
             select(func.count()).select_from(Fetch).where(Fetch.run_id == summaries[0].run_id, Fetch.kind == "document")
         )
     assert fetched == 0
+
+
+def _grandchildren() -> list[int]:
+    """Processes whose parent is a child of this one: the crawl child's store workers."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    children = {pid for pid, parent in parents.items() if parent == os.getpid()}
+    return [pid for pid, parent in parents.items() if parent in children]
+
+
+def test_a_store_worker_that_dies_stops_the_crawl_and_fails_the_run(workspace, site):
+    for number in range(12):
+        site.publish("kjfw", "wansheng-plan", path=f"/kjfw/dead{number}.html")
+    killed: list[int] = []
+
+    def kill_the_store_workers(path: str) -> None:
+        if path.startswith("/kjfw/dead") and not killed:
+            killed.extend(_grandchildren())
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
+
+    site.on_request = kill_the_store_workers
+    summaries, _ = workspace.crawl("kjfw")
+
+    assert killed
+    assert summaries[0].status == "failed" and "store worker died" in summaries[0].error
+    site.on_request = None
+    summaries, _ = workspace.crawl("kjfw")
+    assert summaries[0].status == "ok" and _count(workspace, Document) == 12

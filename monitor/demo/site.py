@@ -18,6 +18,7 @@ import random
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -88,6 +89,7 @@ class DemoSite:
         self.pages: dict[str, Page] = {}
         self.requests: list[tuple[str, str]] = []  # (path, User-Agent)
         self.delay = 0.0  # seconds before each answer: a slow server
+        self.on_request: Callable[[str], None] | None = None  # a test's hook, called with each path
         self.robots = "User-agent: *\nDisallow: /admin/\n"
         # Static publishing, as TRS sites do: each page is rendered once (chrome and all) and served
         # with an ETag until its document changes; If-None-Match gets a 304.
@@ -171,6 +173,8 @@ class DemoSite:
 
     def answer(self, path: str, user_agent: str = "", if_none_match: str | None = None) -> tuple[int, dict, bytes]:
         """(status, headers, body) for a request, honouring conditional requests in static mode."""
+        if self.on_request:
+            self.on_request(path)
         time.sleep(self.delay)
         if not self.static:
             status, content_type, body = self.render(path, user_agent)

@@ -9,7 +9,7 @@ from typing import Literal
 @dataclass
 class PageFetched:
     url: str  # the URL asked for: a document's identity, even when the server redirected
-    kind: Literal["listing", "document"]
+    kind: Literal["listing", "document", "attachment"]
     status: int | None = None  # None when no HTTP response came back
     body: bytes = b""
     encoding: str | None = None  # charset from the Content-Type header, a hint only
@@ -19,3 +19,5 @@ class PageFetched:
     not_modified: bool = False  # the server said 304, or Scrapy's HTTP cache held a fresh copy
     rendered: bool = False  # fetched through the browser
     script_built: bool = False  # a static listing naming no documents but running scripts
+    parent_url: str | None = None  # an attachment's page
+    content_type: str | None = None

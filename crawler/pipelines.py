@@ -14,6 +14,7 @@ from scrapy.utils.defer import deferred_from_coro
 from storage import Database
 from storage.recording import finish_run
 
+from .files import FileLimits
 from .items import PageFetched
 from .store_worker import Job, StoreWorker, StoreWorkerDiedError
 
@@ -36,7 +37,11 @@ class StorePipeline:
         self.crawler = crawler
         self.url = crawler.settings["POLICYWATCH_DATABASE_URL"]
         if self.url not in _WORKERS:
-            _WORKERS[self.url] = StoreWorker(self.url, crawler.settings.getint("POLICYWATCH_STORE_WORKERS", 1))
+            _WORKERS[self.url] = StoreWorker(
+                self.url,
+                crawler.settings.getint("POLICYWATCH_STORE_WORKERS", 1),
+                crawler.settings.get("POLICYWATCH_FILE_LIMITS") or FileLimits(),
+            )
         self.worker = _WORKERS[self.url]
         self.worker.users += 1
         self.job: Job | None = None

@@ -11,6 +11,7 @@ from scrapy.settings import Settings
 
 from .browser.guard import SubrequestGuard
 from .browser.settings import BrowserOptions, browser_settings
+from .files import FileLimits
 from .source import USER_AGENT, Politeness, Source
 
 BOT_NAME = "policywatch"
@@ -83,6 +84,9 @@ def settings_for(options: CrawlOptions, source: Source | None = None, render: st
             "LOG_LEVEL": options.log_level,
             "POLICYWATCH_DATABASE_URL": options.database_url,
             "POLICYWATCH_STORE_WORKERS": politeness.store_workers,
+            "POLICYWATCH_FILE_LIMITS": FileLimits(politeness.attachment_seconds, politeness.attachment_memory_mb),
+            "POLICYWATCH_FILE_MAX_BYTES": int(politeness.attachment_max_mb * 1_000_000),
+            "POLICYWATCH_ATTACHMENTS_PER_DOCUMENT": politeness.attachments_per_document,
             # Scrapy's HTTP cache with the RFC 2616 policy sends If-None-Match/If-Modified-Since for
             # pages that carried an ETag or Last-Modified; a 304 comes back flagged "cached".
             "HTTPCACHE_ENABLED": options.cache_dir is not None,

@@ -43,6 +43,13 @@ class Politeness(BaseModel):
     browser_pages: int = Field(2, ge=1, le=16, description="pages rendering at once, per crawl")
     browser_page_seconds: float = Field(30.0, gt=0)
     browser_restart_pages: int = Field(200, ge=1, description="the browser is restarted after this many pages")
+    # Attachments and files linked from listings (crawler/files/): fetched up to this size (Scrapy
+    # stops reading beyond it), at most this many per document page, each read in a child process
+    # bounded in time and memory.
+    attachment_max_mb: float = Field(50.0, gt=0, le=2000)
+    attachments_per_document: int = Field(20, ge=0, le=500)
+    attachment_seconds: float = Field(120.0, gt=0)
+    attachment_memory_mb: int = Field(1024, ge=128)
 
 
 class Source(BaseModel):

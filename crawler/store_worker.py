@@ -22,11 +22,21 @@ import zlib
 from dataclasses import dataclass
 from typing import Literal
 
-from storage import Database
-from storage.recording import Content, Outcome, finish_run, has_content, record_document, record_listing
+from sqlalchemy.orm import Session
 
+from storage import Database
+from storage.recording import (
+    attachment_names,
+    finish_run,
+    has_content,
+    record_document,
+    record_listing,
+    retire_attachments,
+)
+
+from .files import FileLimits, FileText, canonical_url
 from .items import PageFetched
-from .outcome import classify
+from .outcome import Verdict, classify, file_content
 from .rebaseline import Rebaseliner
 from .source import Source
 
@@ -76,23 +86,21 @@ class _Flush:
 Message = _Page | _Close | _Flush | Literal["stop"]
 
 
-Verdict = tuple[Outcome, Content | None, str | None]
-
-
-def _judge(page: PageFetched, source: Source) -> Verdict:
-    """What a document fetch means; CPU only, no database."""
+def _judge(page: PageFetched, source: Source, limits: FileLimits) -> Verdict:
+    """What a document fetch means; CPU only (a file is read in a child process), no database."""
     try:
-        return classify(page, source)
+        return classify(page, source, limits)
     except Exception as exc:  # noqa: BLE001 - one bad page is a failed fetch, not a dead worker
         return "failed", None, f"cleaning failed: {exc!r}"[:500]
 
 
-def _store(db: Database, batch: list[_Page], rebaseline: Rebaseliner) -> None:
+def _store(db: Database, batch: list[_Page], rebaseline: Rebaseliner, limits: FileLimits) -> None:
     """Clean the whole batch first, then write it in one short transaction: a write transaction
     held while cleaning would keep the other workers waiting on SQLite's write lock."""
     judged = [
-        None if entry.page.kind == "listing" or entry.page.not_modified else _judge(entry.page, entry.job.source)
+        None if page.kind == "listing" or page.not_modified else _judge(page, entry.job.source, limits)
         for entry in batch
+        for page in [entry.page]
     ]
     with db.session() as session:
         for entry, verdict in zip(batch, judged, strict=True):
@@ -108,27 +116,54 @@ def _store(db: Database, batch: list[_Page], rebaseline: Rebaseliner) -> None:
                     rendered=page.rendered,
                     script_built=page.script_built,
                 )
-                continue
-            if verdict is None:  # a 304 costs no parse when the document is known
-                verdict = ("unchanged", None, None) if has_content(session, page.url) else _judge(page, job.source)
-            outcome, content, error = verdict
-            if content is not None:
-                rebaseline(session, job.run_id, job.source_id, page.url, content, job.source)
-            record_document(
-                session,
-                job.run_id,
-                job.source_id,
-                page.url,
-                outcome=outcome,
-                http_status=304 if outcome == "unchanged" else page.status,
-                content=content,
-                error=error,
-                size=0 if page.not_modified else len(page.body),
-                rendered=page.rendered,
-            )
+            else:
+                _record_document(session, entry, verdict, rebaseline, limits)
 
 
-def _serve(inbox: multiprocessing.Queue, done: multiprocessing.Queue, database_url: str, parent: int) -> None:
+def _record_document(
+    session: Session, entry: _Page, verdict: Verdict | None, rebaseline: Rebaseliner, limits: FileLimits
+) -> None:
+    page, job = entry.page, entry.job
+    if verdict is None:  # a 304 costs no parse when the document is known
+        verdict = ("unchanged", None, None) if has_content(session, page.url) else _judge(page, job.source, limits)
+    outcome, content, error = verdict
+    if isinstance(content, FileText):
+        outcome, content, error = _as_file(session, page, content)
+    if content is not None:
+        rebaseline(session, job.run_id, job.source_id, page.url, content, job.source, limits)
+    record_document(
+        session,
+        job.run_id,
+        job.source_id,
+        page.url,
+        outcome=outcome,
+        http_status=304 if outcome == "unchanged" else page.status,
+        content=content,
+        error=error,
+        size=0 if page.not_modified else len(page.body),
+        rendered=page.rendered,
+        parent_url=page.parent_url,
+    )
+    if page.kind == "document" and (outcome == "gone" or (content is not None and content.file_type is None)):
+        linked = {canonical_url(a["url"]) for a in content.attachments} if content is not None else set()
+        retire_attachments(session, job.run_id, page.url, linked)
+
+
+def _as_file(session: Session, page: PageFetched, text: FileText) -> Verdict:
+    """A file's text as content; an attachment is stored only when its page's cleaned text counts
+    it among its attachments (a file link in the site's furniture is not the document's)."""
+    name = None
+    if page.parent_url:
+        names = {canonical_url(url): name for url, name in attachment_names(session, page.parent_url).items()}
+        if canonical_url(page.url) not in names:
+            return "skipped", None, "not among the attachments of its page's text"
+        name = names[canonical_url(page.url)]
+    return "ok", file_content(text, name, page.url, page.body), None
+
+
+def _serve(
+    inbox: multiprocessing.Queue, done: multiprocessing.Queue, database_url: str, parent: int, limits: FileLimits
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the crawl, which closes us in order
     db = Database(database_url, upgrade=False)
     rebaseline = Rebaseliner()
@@ -148,7 +183,7 @@ def _serve(inbox: multiprocessing.Queue, done: multiprocessing.Queue, database_u
         elif message is None and (not batch or time.monotonic() - started < BATCH_SECONDS):
             continue
         if batch:
-            _store(db, batch, rebaseline)
+            _store(db, batch, rebaseline, limits)
             batch = []
         if isinstance(message, _Close):
             with db.session() as session:
@@ -164,7 +199,7 @@ class StoreWorker:
     """The crawl process's handle on its worker pool; started by the first spider, stopped by the
     last."""
 
-    def __init__(self, database_url: str, workers: int = 1) -> None:
+    def __init__(self, database_url: str, workers: int = 1, limits: FileLimits | None = None) -> None:
         # Forking a single-threaded process is safe and saves re-importing everything (about a
         # second of CPU per crawl); with threads about, a fresh interpreter is the safe choice.
         method = "fork" if threading.active_count() == 1 else "spawn"
@@ -174,7 +209,7 @@ class StoreWorker:
         self.processes = [
             context.Process(
                 target=_serve,
-                args=(inbox, self.done, database_url, os.getpid()),
+                args=(inbox, self.done, database_url, os.getpid(), limits or FileLimits()),
                 name=f"policywatch-store-{number}",
                 daemon=True,
             )
@@ -199,9 +234,11 @@ class StoreWorker:
                 self._check_alive()
 
     def submit(self, job: Job, page: PageFetched) -> None:
-        """Queue a fetched page; blocks while its worker is behind (back-pressure on the crawl)."""
+        """Queue a fetched page or file; blocks while its worker is behind (back-pressure on the crawl)."""
         self._check_alive()
-        inbox = self.inboxes[zlib.crc32(page.url.encode()) % len(self.inboxes)]
+        # An attachment goes to its page's worker, which has stored the page before it.
+        route = page.parent_url or page.url
+        inbox = self.inboxes[zlib.crc32(route.encode()) % len(self.inboxes)]
         self._put(inbox, _Page(job, page))
 
     def close_run(self, run_id: int, status: str, error: str | None) -> None:

@@ -28,6 +28,8 @@ def change_to_dict(change: Change) -> dict:
         "removed_chars": change.removed_chars,
         "related_url": change.related_document.url if change.related_document else None,
         "run_id": change.run_id,
+        "file_type": document.file_type,  # pdf, docx, ofd…; None for a web page
+        "parent_url": document.parent.url if document.parent else None,  # an attachment's page
     }
 
 

@@ -52,9 +52,13 @@ class Document(Base):
     gone_since: Mapped[datetime | None]
     # When the crawl should fetch it again: drafts every run, old unchanged finals rarely.
     next_visit_at: Mapped[datetime | None] = mapped_column(index=True)
+    # A file (pdf, docx, ofd…) rather than a web page; an attachment names the page that links it.
+    file_type: Mapped[str | None] = mapped_column(String(10))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", name="fk_documents_parent_id"), index=True)
 
     source: Mapped[Source] = relationship()
     current_version: Mapped[Version | None] = relationship(foreign_keys=[current_version_id], post_update=True)
+    parent: Mapped[Document | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
 
 
 class Version(Base):

@@ -26,7 +26,11 @@ def list_changes(
         select(Change)
         .join(Document, Change.document_id == Document.id)
         .join(Source)
-        .options(joinedload(Change.document).joinedload(Document.source), joinedload(Change.related_document))
+        .options(
+            joinedload(Change.document).joinedload(Document.source),
+            joinedload(Change.document).joinedload(Document.parent),
+            joinedload(Change.related_document),
+        )
     )
     if since is not None:
         query = query.where(Change.detected_at >= since)

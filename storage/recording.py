@@ -17,8 +17,9 @@ from .models import Document, Fetch, Run, Source, Version, utcnow
 
 # ok: content seen and cleaned; unchanged: the server said 304 (or Scrapy's HTTP cache held a fresh
 # copy), so the current version was seen again without parsing; gone: 404/410/not-found page;
-# failed: anything else, which changes nothing.
-Outcome = Literal["ok", "unchanged", "gone", "failed"]
+# failed: anything else, which changes nothing; skipped: a file link on a document page that the
+# cleaner did not count among the document's attachments (site furniture), not stored.
+Outcome = Literal["ok", "unchanged", "gone", "failed", "skipped"]
 RECENT, SETTLED = timedelta(days=30), timedelta(days=180)
 
 
@@ -32,9 +33,10 @@ class Content:
     status: str = "final"
     meta: dict[str, Any] = field(default_factory=dict)
     attachments: list[dict[str, str]] = field(default_factory=list)
-    raw_html: bytes = b""
+    raw_html: bytes = b""  # the page, or a file's own bytes
     encoding: str | None = None
     cleaner: int | None = None  # the cleaner version that made title and text
+    file_type: str | None = None  # pdf, docx, ofd…: a file, not a web page
 
 
 def ensure_source(session: Session, name: str, title: str = "") -> Source:
@@ -108,9 +110,18 @@ _INSERT_FETCH = insert(_fetches)
 _UPDATE_DOCUMENT = update(_documents).where(_documents.c.id == bindparam("document_id"))
 
 
-def _new_document(session: Session, source_id: int, url: str, now: datetime) -> tuple[int, bool]:
+def _new_document(
+    session: Session, source_id: int, url: str, now: datetime, parent_id: int | None = None
+) -> tuple[int, bool]:
     """(id, created): another source's crawl may have inserted the same URL a moment ago."""
-    values = {"source_id": source_id, "url": url, "first_seen_at": now, "title": "", "status": "final"}
+    values = {
+        "source_id": source_id,
+        "url": url,
+        "first_seen_at": now,
+        "title": "",
+        "status": "final",
+        "parent_id": parent_id,
+    }
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
         insert_ignoring = _INSERT_IGNORING[dialect]
@@ -156,11 +167,11 @@ def next_visit(status: str, last_changed_at: datetime | None, now: datetime) -> 
 
 
 def _record_content(
-    session: Session, source_id: int, url: str, known: Any, content: Content, now: datetime
+    session: Session, source_id: int, url: str, known: Any, content: Content, now: datetime, parent_id: int | None
 ) -> tuple[int, int, bool]:
     """(document id, version id, changed) after a good fetch: the version stored once per hash,
     the document pointed at it when it changed."""
-    document_id, created = (known.id, False) if known else _new_document(session, source_id, url, now)
+    document_id, created = (known.id, False) if known else _new_document(session, source_id, url, now, parent_id)
     version_id = _version_id(session, document_id, content, now, new_document=created)
     changed = known is None or known.current_version_id != version_id
     last_changed = now if changed else known.last_changed_at
@@ -171,7 +182,10 @@ def _record_content(
         "gone_since": None,
         "last_fetched_at": now,
         "next_visit_at": next_visit(content.status, last_changed, now),
+        "file_type": content.file_type,
     }
+    if parent_id is not None:
+        values["parent_id"] = parent_id
     if changed:
         values |= {"current_version_id": version_id, "last_changed_at": now}
     session.execute(_UPDATE_DOCUMENT, values)
@@ -190,14 +204,17 @@ def record_document(
     error: str | None = None,
     size: int = 0,
     rendered: bool = False,
+    parent_url: str | None = None,
 ) -> None:
-    """Record one document fetch; only an ok fetch with content may move the current version."""
+    """Record one document fetch (an attachment's when parent_url names its page); only an ok
+    fetch with content may move the current version."""
     now = utcnow()
     known = session.execute(_FIND_DOCUMENT, {"url": url}).first()
     document_id = known.id if known else None
+    parent_id = session.execute(_FIND_DOCUMENT_ID, {"url": parent_url}).scalar() if parent_url else None
     version_id, changed = None, False
     if outcome == "ok" and content is not None:
-        document_id, version_id, changed = _record_content(session, source_id, url, known, content, now)
+        document_id, version_id, changed = _record_content(session, source_id, url, known, content, now, parent_id)
     elif outcome == "unchanged" and known is not None:
         version_id = known.current_version_id
         session.execute(
@@ -216,7 +233,7 @@ def record_document(
         {
             "run_id": run_id,
             "url": url,
-            "kind": "document",
+            "kind": "attachment" if parent_url else "document",
             "http_status": http_status,
             "outcome": outcome,
             "error": error,
@@ -237,13 +254,22 @@ class StaleVersion:
 
     id: int
     content_hash: str
-    raw_html: bytes
+    raw_html: bytes  # the page, or a file's bytes (empty when too big to keep)
     encoding: str | None
+    title: str
+    file_type: str | None
 
 
 _OLDER_CLEANER = (_versions.c.cleaner.is_(None)) | (_versions.c.cleaner < bindparam("cleaner"))
 _STALE_VERSION = (
-    select(_versions.c.id, _versions.c.content_hash, _versions.c.raw_html, _versions.c.raw_encoding)
+    select(
+        _versions.c.id,
+        _versions.c.content_hash,
+        _versions.c.raw_html,
+        _versions.c.raw_encoding,
+        _versions.c.title,
+        _documents.c.file_type,
+    )
     .select_from(_documents.join(_versions, _documents.c.current_version_id == _versions.c.id))
     .where(_documents.c.url == bindparam("url"), _OLDER_CLEANER)
 )
@@ -263,7 +289,10 @@ def has_stale_versions(session: Session, source_id: int, cleaner: int) -> bool:
 def stale_version(session: Session, url: str, cleaner: int) -> StaleVersion | None:
     """The document's current version if a cleaner older than `cleaner` made it."""
     row = session.execute(_STALE_VERSION, {"url": url, "cleaner": cleaner}).first()
-    return StaleVersion(row.id, row.content_hash, zlib.decompress(row.raw_html), row.raw_encoding) if row else None
+    if row is None:
+        return None
+    raw = zlib.decompress(row.raw_html) if row.raw_html else b""
+    return StaleVersion(row.id, row.content_hash, raw, row.raw_encoding, row.title, row.file_type)
 
 
 def rewrite_version(session: Session, version_id: int, content: Content | None, cleaner: int) -> bool:
@@ -291,6 +320,49 @@ def rewrite_version(session: Session, version_id: int, content: Content | None, 
         }
     session.execute(update(Version).where(Version.id == version_id).values(**values))
     return True
+
+
+def attachment_names(session: Session, page_url: str) -> dict[str, str]:
+    """The files the page's current version counts as its attachments, by URL, with their names."""
+    listed = session.execute(
+        select(Version.attachments)
+        .select_from(_documents.join(_versions, _documents.c.current_version_id == _versions.c.id))
+        .where(_documents.c.url == page_url)
+    ).scalar()
+    return {item["url"]: item.get("name", "") for item in listed or []}
+
+
+def retire_attachments(session: Session, run_id: int, page_url: str, linked: set[str]) -> None:
+    """Attachments the page no longer links (all of them when the page is gone) are removed,
+    each with a fetch row saying why, so that change detection sees them in this run."""
+    now = utcnow()
+    parent = select(_documents.c.id).where(_documents.c.url == page_url).scalar_subquery()
+    live = select(_documents.c.id, _documents.c.url).where(
+        _documents.c.parent_id == parent, _documents.c.gone_since.is_(None)
+    )
+    rows = session.execute(live).all()
+    for row in rows:
+        if row.url in linked:
+            continue
+        session.execute(_UPDATE_DOCUMENT, {"document_id": row.id, "gone_since": now})
+        session.execute(
+            _INSERT_FETCH,
+            {
+                "run_id": run_id,
+                "url": row.url,
+                "kind": "attachment",
+                "http_status": None,
+                "outcome": "gone",
+                "error": "no longer linked from its page",
+                "size": 0,
+                "fetched_at": now,
+                "document_id": row.id,
+                "version_id": None,
+                "documents_found": None,
+                "saw_change": False,
+                "rendered": False,
+            },
+        )
 
 
 def has_content(session: Session, url: str) -> bool:
@@ -329,7 +401,9 @@ def known_urls(session: Session, source_id: int, *, due_only: bool = True) -> tu
     """(due, resting): the source's documents to fetch this run, and those whose next visit is
     later (the crawl skips them even when a listing links them)."""
     rows = session.execute(
-        select(Document.url, Document.next_visit_at).where(Document.source_id == source_id).order_by(Document.id)
+        select(Document.url, Document.next_visit_at)
+        .where(Document.source_id == source_id, Document.parent_id.is_(None))  # attachments come with their page
+        .order_by(Document.id)
     ).all()
     now = utcnow()
     due = [url for url, at in rows if not due_only or at is None or at <= now]

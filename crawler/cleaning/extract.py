@@ -24,6 +24,7 @@ from .title import find_title, strip_status_prefix
 from .wechat import is_wechat, read_wechat
 
 MIN_BODY_CHARS = 40
+MIN_COVER_NOTE_CHARS = 10
 # Beyond this, a page is not a policy document; cleaning it would only cost time.
 MAX_INPUT_BYTES = 8_000_000
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
@@ -120,14 +121,17 @@ def clean(
         doc.no_document = "not_found_page"
         return doc
     doc.blocks = [Block(kind=_kind(b), text=b.text) for b in body]
-    if sum(b.chars for b in body) < MIN_BODY_CHARS:
+    attachments = find_attachments(container, url) if container is not None else []
+    chars = sum(b.chars for b in body)
+    # A cover note ("现将《…》印发给你们" and the file) is short: its text lives in the attachment.
+    if chars < MIN_BODY_CHARS and not (attachments and chars >= MIN_COVER_NOTE_CHARS):
         doc.no_document = "too_little_text"
         return doc
     doc.meta = extract_meta(_header_text(blocks, body), [b.text for b in body], title, tags)
     if wechat:
         doc.meta.source = wechat.account or doc.meta.source
         doc.meta.publish_date = wechat.publish_date or doc.meta.publish_date
-    doc.attachments = find_attachments(container, url)
+    doc.attachments = attachments
     return doc
 
 

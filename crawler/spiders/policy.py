@@ -13,10 +13,12 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
 from scrapy import Request, Spider
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from ..cleaning import clean
+from ..files import FILE_TYPES, file_links
+from ..files.sniff import extension
 from ..items import PageFetched
 from ..links import read_listing
 from ..source import Source
@@ -28,9 +30,12 @@ Render = Literal["static", "auto", "browser"]
 _SCRIPT = re.compile(rb"<script\b[^>]*(?:\bsrc\s*=|>\s*[^<\s])", re.IGNORECASE)
 
 
+def _content_type(response: Response) -> str:
+    return response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+
+
 def _charset(response: Response) -> str | None:
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
-    _, _, charset = content_type.partition("charset=")
+    _, _, charset = _content_type(response).partition("charset=")
     return charset.split(";")[0].strip() or None
 
 
@@ -105,12 +110,29 @@ class PolicySpider(Spider):
         if url in self.requested or url in self.resting or len(self.requested) >= self.source.max_documents:
             return None
         self.requested.add(url)
-        return Request(
-            url,
-            callback=self.parse_document,
-            errback=self.failed,
-            meta={"kind": "document", "page_url": url, "handle_httpstatus_list": _GONE_STATUSES},
-        )
+        meta = {"kind": "document", "page_url": url, "handle_httpstatus_list": _GONE_STATUSES}
+        if extension(url) in FILE_TYPES:  # a file linked straight from the listing
+            meta["download_maxsize"] = self.settings.getint("POLICYWATCH_FILE_MAX_BYTES")
+        return Request(url, callback=self.parse_document, errback=self.failed, meta=meta)
+
+    def _attachment_requests(self, response: Response) -> Iterator[Request]:
+        """The files a document page links, fetched beside it (which of them belong to the
+        document is decided when it is stored)."""
+        limit = self.settings.getint("POLICYWATCH_ATTACHMENTS_PER_DOCUMENT", 20)
+        decoded = lambda: response.text if isinstance(response, TextResponse) else None  # noqa: E731
+        for url in file_links(response.body, decoded, response.url, limit):
+            yield Request(
+                url,
+                callback=self.parse_attachment,
+                errback=self.failed,
+                meta={
+                    "kind": "attachment",
+                    "page_url": url,
+                    "parent_url": response.meta["page_url"],
+                    "download_maxsize": self.settings.getint("POLICYWATCH_FILE_MAX_BYTES"),
+                    "handle_httpstatus_list": _GONE_STATUSES,
+                },
+            )
 
     # -- listings --------------------------------------------------------------------------------
 
@@ -186,6 +208,21 @@ class PolicySpider(Spider):
             encoding=_charset(response),
             final_url=response.url,
             not_modified="cached" in response.flags,
+            content_type=_content_type(response),
+        )
+        if response.status == 200:
+            yield from self._attachment_requests(response)
+
+    def parse_attachment(self, response: Response) -> Iterator[PageFetched]:
+        yield PageFetched(
+            url=response.meta["page_url"],
+            kind="attachment",
+            status=response.status,
+            body=response.body,
+            final_url=response.url,
+            not_modified="cached" in response.flags,
+            parent_url=response.meta["parent_url"],
+            content_type=_content_type(response),
         )
 
     def _script_built_document(self, response: Response) -> bool:
@@ -217,4 +254,5 @@ class PolicySpider(Spider):
             status=response.status if response is not None else None,
             error=failure.getErrorMessage()[:500] or failure.type.__name__,
             rendered=bool(request.meta.get("playwright")),
+            parent_url=request.meta.get("parent_url"),
         )

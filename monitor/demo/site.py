@@ -63,6 +63,21 @@ class Section:
 
 
 @dataclass
+class Attachment:
+    name: str
+    path: str
+
+
+@dataclass
+class SiteFile:
+    """A file the site serves: a page's attachment or a listing's file link."""
+
+    body: bytes
+    content_type: str = "application/octet-stream"
+    gone: bool = False
+
+
+@dataclass
 class Page:
     path: str
     section: str
@@ -71,6 +86,7 @@ class Page:
     views: int = field(default_factory=lambda: random.randint(50, 900))
     broken: tuple[int, bytes] = (500, b"")
     on_listing: bool = True
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 DEFAULT_SECTIONS = [
@@ -87,6 +103,7 @@ class DemoSite:
     def __init__(self, sections: list[Section] | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.sections = {s.name: s for s in sections or DEFAULT_SECTIONS}
         self.pages: dict[str, Page] = {}
+        self.files: dict[str, SiteFile] = {}
         self.requests: list[tuple[str, str]] = []  # (path, User-Agent)
         self.delay = 0.0  # seconds before each answer: a slow server
         self.on_request: Callable[[str], None] | None = None  # a test's hook, called with each path
@@ -124,6 +141,22 @@ class DemoSite:
             self.pages[path] = Page(path=path, section=section, sample=doc)
         return path
 
+    def attach(self, page_path: str, name: str, file_path: str, body: bytes, content_type: str | None = None) -> str:
+        """Serve a file at file_path and link it from the page as an attachment; returns its path."""
+        with self._lock:
+            self.files[file_path] = SiteFile(body, content_type or _content_type(file_path))
+            self.pages[page_path].attachments.append(Attachment(name, file_path))
+        return file_path
+
+    def publish_file(self, section: str, sample: Sample, file_path: str, body: bytes) -> str:
+        """A listing item that links a file straight (no page around it)."""
+        with self._lock:
+            self.files[file_path] = SiteFile(body, _content_type(file_path))
+        return self.publish(section, sample, file_path)
+
+    def replace_file(self, file_path: str, body: bytes) -> None:
+        self.files[file_path].body = body
+
     def edit(self, path: str, old: str, new: str) -> None:
         page = self.pages[path]
         text = page.sample.text
@@ -132,8 +165,11 @@ class DemoSite:
         page.sample.paragraphs = [p for p in text.replace(old, new, 1).splitlines() if p.strip()]
 
     def remove(self, path: str, *, soft: bool = False) -> None:
-        """Take a page down: a 404, or (soft) a 'page not found' page served with 200."""
-        self.pages[path].state = "soft404" if soft else "gone"
+        """Take a page or a file down: a 404, or (soft) a 'page not found' page served with 200."""
+        if path in self.files:
+            self.files[path].gone = True
+        if path in self.pages:
+            self.pages[path].state = "soft404" if soft else "gone"
 
     def break_page(self, path: str, status: int = 500, body: bytes = b"") -> None:
         """Serve a server error, or garbage with a 200, until restore()."""
@@ -193,9 +229,11 @@ class DemoSite:
 
     def _fingerprint(self, path: str) -> str:
         """What a static page depends on: its document, or the listing it shows."""
+        if path in self.files:
+            return f"{self.files[path].gone}:{hashlib.md5(self.files[path].body).hexdigest()}"
         page = self.pages.get(path)
         if page is not None:
-            return f"{page.state}:{page.sample.title}:{page.sample.text}"
+            return f"{page.state}:{page.sample.title}:{page.sample.text}:{page.attachments}"
         return "|".join(f"{p.path}:{p.state}:{p.on_listing}" for p in self.pages.values())
 
     def render(self, path: str, user_agent: str = "") -> tuple[int, str, bytes]:
@@ -204,6 +242,9 @@ class DemoSite:
             self.requests.append((path, user_agent))
             if path == "/robots.txt":
                 return 200, "text/plain", self.robots.encode()
+            if path in self.files:
+                served = self.files[path]
+                return (404, "text/html", b"<h1>404</h1>") if served.gone else (200, served.content_type, served.body)
             for section in self.sections.values():
                 number = _listing_number(path, section.prefix)
                 if number is not None:
@@ -275,6 +316,22 @@ class DemoSite:
         # Like many real sites, the GBK section declares its charset only in a <meta> tag (as gb2312).
         content_type = "text/html; charset=utf-8" if section.charset == "utf-8" else "text/html"
         return status, content_type, html.encode(section.charset, errors="xmlcharrefreplace")
+
+
+_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "wps": "application/octet-stream",  # what most sites send for Kingsoft's files
+    "ofd": "application/ofd",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xls": "application/vnd.ms-excel",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+def _content_type(path: str) -> str:
+    return _CONTENT_TYPES.get(path.rsplit(".", 1)[-1].lower(), "application/octet-stream")
 
 
 def _data_number(path: str, prefix: str) -> int | None:

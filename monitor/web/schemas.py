@@ -152,6 +152,8 @@ class ChangeOut(BaseModel):
     removed_chars: int
     related_url: str | None
     run_id: int | None
+    file_type: str | None  # pdf, docx, ofd…; null for a web page
+    parent_url: str | None  # the page an attachment belongs to; null for pages and listed files
 
 
 class ChangeWithDiff(ChangeOut):

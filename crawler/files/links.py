@@ -1,0 +1,44 @@
+"""File links on a document page, found by the spider without parsing the page: a regular
+expression over the anchors, run only on pages that name a file extension at all. Which of them
+are the document's attachments is the cleaner's call (the store worker checks), so this only has
+to find every candidate cheaply."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from urllib.parse import urljoin
+
+from w3lib.url import safe_url_string
+
+from .sniff import FILE_TYPES, extension
+
+_ANY_FILE = re.compile(rb"\.(?:" + b"|".join(t.encode() for t in FILE_TYPES) + rb")\b", re.IGNORECASE)
+_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def canonical_url(url: str) -> str:
+    """One spelling for a URL: percent-encoded the way Scrapy requests it, without a fragment."""
+    return safe_url_string(url.split("#", 1)[0])
+
+
+def file_links(body: bytes, decoded: Callable[[], str | None], base: str, limit: int) -> list[str]:
+    """Up to `limit` distinct absolute URLs of readable files the page links (decoded: the page as
+    text, asked for only when its bytes name a file extension at all)."""
+    if limit <= 0 or not _ANY_FILE.search(body):
+        return []
+    text = decoded()
+    if text is None:
+        return []
+    found: dict[str, None] = {}
+    for match in _HREF.finditer(text):
+        href = html.unescape(next(group for group in match.groups() if group is not None)).strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        url = urljoin(base, href)
+        if extension(url) in FILE_TYPES and url.startswith(("http://", "https://")):
+            found.setdefault(url)
+            if len(found) >= limit:
+                break
+    return list(found)

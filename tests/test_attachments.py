@@ -1,0 +1,110 @@
+"""Attachments and listed files are documents: fetched with their page, read by real tools,
+versioned, diffed and linked like pages (files made by python-docx, LibreOffice, reportlab and
+an OFD writer, served by the local site)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from monitor.demo.files import cover_note, docx_bytes, ofd_bytes, pdf_bytes
+from monitor.demo.samples import Sample, load_sample
+from storage import Document, Fetch
+
+from .office import office_files
+
+EDIT = ("到2025年,全区国家高新区达到4家", "到2025年,全区国家高新区达到5家")
+
+
+@pytest.fixture(scope="module")
+def libreoffice_files() -> dict[str, bytes]:
+    """Made once for the module: LibreOffice takes a second or two per run."""
+    draft, final = load_sample("nx-kjt-draft"), load_sample("nx-final")
+    edited = [p.replace(*EDIT) for p in final.paragraphs]
+    pdfs = office_files({"final": (final.title, final.paragraphs), "edited": (final.title, edited)}, "pdf")
+    docs = office_files({"draft": (draft.title, draft.paragraphs)}, "doc")
+    return {"final.pdf": pdfs["final"], "edited.pdf": pdfs["edited"], "draft.doc": docs["draft"]}
+
+
+def _documents(workspace) -> dict[str, Document]:
+    with workspace.db.session() as session:
+        return {d.url: d for d in session.scalars(select(Document))}
+
+
+def test_an_attachment_is_a_document_of_its_page_and_its_edit_is_its_own_event(workspace, site, libreoffice_files):
+    final = load_sample("nx-final")
+    page = site.publish("kjfw", cover_note(final))
+    pdf = site.attach(page, f"{final.title}.pdf", "/kjfw/files/final.pdf", libreoffice_files["final.pdf"])
+
+    workspace.crawl("kjfw")
+
+    documents = _documents(workspace)
+    attachment = documents[site.url(pdf)]
+    assert attachment.file_type == "pdf" and attachment.parent_id == documents[site.url(page)].id
+    assert attachment.title == final.title
+    new = {c["url"]: c for c in workspace.changes("--kind", "new")}
+    assert new[site.url(pdf)]["parent_url"] == site.url(page) and new[site.url(page)]["parent_url"] is None
+
+    site.replace_file(pdf, libreoffice_files["edited.pdf"])
+    workspace.crawl("kjfw")
+
+    changed = workspace.changes("--kind", "changed")
+    assert [c["url"] for c in changed] == [site.url(pdf)]  # the cover note did not change
+    diff = workspace.cli("diff", str(changed[0]["id"])).stdout
+    assert "4家 → 5家" in diff
+
+
+def _fetches(workspace):
+    with workspace.db.session() as session:
+        return [(f.url, f.kind, f.outcome, f.error) for f in session.scalars(select(Fetch))]
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_every_kind_of_file_gives_its_text_and_a_listed_file_is_a_document(workspace, site, libreoffice_files):
+    draft, plan = load_sample("nx-kjt-draft"), load_sample("wansheng-plan")
+    page = site.publish("kjfw", cover_note(plan))
+    files = {
+        "/kjfw/files/plan.docx": docx_bytes(plan.title, plan.paragraphs),
+        "/kjfw/files/plan.ofd": ofd_bytes(plan.title, plan.paragraphs),
+        "/kjfw/files/draft.doc": libreoffice_files["draft.doc"],
+        "/kjfw/files/draft.wps": libreoffice_files["draft.doc"],  # Kingsoft saves Word's format
+        "/kjfw/files/table.xlsx": _xlsx([["序号", "企业名称", "金额（万元）"], [1, "宁夏某某科技有限公司", 120]]),
+        "/kjfw/files/notes.txt": "\n".join(plan.paragraphs[:3]).encode("gb18030"),
+    }
+    for path, body in files.items():
+        site.attach(page, path.rsplit("/", 1)[1], path, body)
+    listed = site.publish_file(
+        "kjfw",
+        Sample("listed", plan.title, [], publish_date="2021-07-01"),
+        "/kjfw/files/listed.pdf",
+        pdf_bytes(plan.title, plan.paragraphs),
+    )
+
+    workspace.crawl("kjfw")
+
+    documents = _documents(workspace)
+    with workspace.db.session() as session:
+        texts = {d.url: session.get(type(d), d.id).current_version.text for d in documents.values()}
+    squeeze = lambda text: "".join(text.split())  # noqa: E731
+    for path in ("/kjfw/files/plan.docx", "/kjfw/files/plan.ofd", "/kjfw/files/listed.pdf"):
+        assert squeeze(texts[site.url(path)]) == squeeze(plan.text), path
+    for path in ("/kjfw/files/draft.doc", "/kjfw/files/draft.wps"):
+        assert squeeze(texts[site.url(path)]) == squeeze(draft.text), path
+        assert documents[site.url(path)].status == "draft"
+    rows = ["序号 企业名称 金额（万元）", "1 宁夏某某科技有限公司 120"]
+    assert texts[site.url("/kjfw/files/table.xlsx")].splitlines() == rows
+    assert squeeze(texts[site.url("/kjfw/files/notes.txt")]) == squeeze("".join(plan.paragraphs[:3]))
+    assert documents[site.url(listed)].parent_id is None and documents[site.url(listed)].file_type == "pdf"
+    assert {documents[site.url(p)].file_type for p in files} == {"docx", "ofd", "doc", "wps", "xlsx", "txt"}

@@ -5,8 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 # The tests drive Debian's Chromium (never a downloaded one), which needs CJK fonts, and start
-# their own PostgreSQL server; these come from Debian's packages when missing.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk postgresql
+# their own PostgreSQL server; attachments in Word 97/WPS formats are read by antiword and
+# catdoc, RTF and what those refuse by LibreOffice (which the tests also use to make PDF and DOC
+# files). These come from Debian's packages when missing.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk postgresql antiword catdoc libreoffice-writer-nogui libreoffice-calc-nogui
 
 .PHONY: run test lint bench clean system-packages
 

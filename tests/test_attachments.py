@@ -108,3 +108,67 @@ def test_every_kind_of_file_gives_its_text_and_a_listed_file_is_a_document(works
     assert squeeze(texts[site.url("/kjfw/files/notes.txt")]) == squeeze("".join(plan.paragraphs[:3]))
     assert documents[site.url(listed)].parent_id is None and documents[site.url(listed)].file_type == "pdf"
     assert {documents[site.url(p)].file_type for p in files} == {"docx", "ofd", "doc", "wps", "xlsx", "txt"}
+
+
+def _zip_bomb(members: dict[str, bytes], bomb: str, megabytes: int) -> bytes:
+    """A container whose `bomb` member inflates from about a megabyte to `megabytes` MB of zeros."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+        with archive.open(bomb, "w", force_zip64=True) as member:
+            for _ in range(megabytes):
+                member.write(bytes(1 << 20))
+    return out.getvalue()
+
+
+def _encrypted_pdf(sample: Sample) -> bytes:
+    import io
+
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, encrypt=StandardEncryption("secret", ownerPassword="owner"))
+    canvas.drawString(72, 720, sample.name)
+    canvas.save()
+    return out.getvalue()
+
+
+def _configure(workspace, **crawl: object) -> None:
+    lines = "".join(f"{key} = {value}\n" for key, value in crawl.items())
+    text = workspace.config.read_text(encoding="utf-8").replace("timeout = 10\n", f"timeout = 10\n{lines}")
+    workspace.config.write_text(text, encoding="utf-8")
+
+
+def test_hostile_files_are_failed_fetches_with_a_reason_and_nothing_else_is_lost(workspace, site):
+    _configure(workspace, attachment_seconds=1, attachment_max_mb=2)
+    plan = load_sample("wansheng-plan")
+    page = site.publish("kjfw", cover_note(plan))
+    good = site.attach(page, "方案.docx", "/kjfw/files/good.docx", docx_bytes(plan.title, plan.paragraphs))
+    bad = {
+        "corrupt.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 40,
+        "bomb.docx": _zip_bomb({"[Content_Types].xml": b"<Types/>"}, "word/document.xml", 300),
+        "bomb.ofd": _zip_bomb({}, "OFD.xml", 300),
+        "locked.pdf": _encrypted_pdf(plan),
+        "long.pdf": pdf_bytes(plan.title, plan.paragraphs * 100),  # 500 pages: over its second
+        "huge.pdf": b"%PDF-1.4\n" + b"0" * 3_000_000,  # over attachment_max_mb
+    }
+    for name, body in bad.items():
+        site.attach(page, name, f"/kjfw/files/{name}", body)
+
+    [summary], _ = workspace.crawl("kjfw")
+
+    assert summary.status == "ok"
+    documents = _documents(workspace)
+    assert documents[site.url(good)].current_version_id and documents[site.url(page)].current_version_id
+    errors = {url.rsplit("/", 1)[1]: (outcome, error) for url, kind, outcome, error in _fetches(workspace)}
+    for name in bad:
+        outcome, error = errors[name]
+        assert outcome == "failed" and "\n" not in error and site.url(f"/kjfw/files/{name}") not in documents, name
+    assert "zip bomb" in errors["bomb.docx"][1] and "zip bomb" in errors["bomb.ofd"][1]
+    assert "encrypted" in errors["locked.pdf"][1] and "not a readable PDF" in errors["corrupt.pdf"][1]
+    assert "longer than 1 s" in errors["long.pdf"][1] and "max size" in errors["huge.pdf"][1]

@@ -28,6 +28,9 @@ _NUMBERED = re.compile(
 )
 _EDGE = 2  # lines at each end of a page that may be running headers or footers
 _INDENT, _CENTRED = 1.5, 4.5  # a first-line indent, in character widths; beyond it, a centred line
+# A line ending this many character widths short of the margin ends its paragraph: not fewer, as
+# line-breaking rules (no 〔 at a line's end, no 。at a line's start) leave full lines a little short.
+_SHORT = 3.0
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Line:
     text: str
     indent: float = 0.0  # left edge beyond the page's margin, in character widths
     fills: bool | None = None  # reaches the right margin (None: unknown, judged by its length)
+    spaced: bool = False  # further below the line before than lines usually are: a paragraph gap
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,19 @@ def placed_lines(pages: list[list[Glyph]]) -> list[list[Line]]:
     right = rights[int(len(rights) * 0.9)]
     advances = sorted((g.right - g.left) / max(1, len(g.text)) for row in every for g in row if g.text.strip())
     unit = max(advances[len(advances) // 2], 0.1)
-    return [
-        [
-            Line("".join(g.text for g in row).strip(), (row[0].left - left) / unit, row[-1].right >= right - 1.5 * unit)
-            for row in page
-        ]
-        for page in rows
-    ]
+    return [_page_lines(page, left, right, unit) for page in rows]
+
+
+def _page_lines(rows: list[list[Glyph]], left: float, right: float, unit: float) -> list[Line]:
+    steps = sorted(b[0].middle - a[0].middle for a, b in zip(rows, rows[1:], strict=False))
+    usual = steps[len(steps) // 2] if steps else 0.0
+    lines = []
+    for number, row in enumerate(rows):
+        step = row[0].middle - rows[number - 1][0].middle if number else 0.0
+        text = "".join(g.text for g in row).strip()
+        fills = row[-1].right >= right - _SHORT * unit
+        lines.append(Line(text, (row[0].left - left) / unit, fills, usual > 0 and step > 1.3 * usual))
+    return lines
 
 
 def width(text: str) -> int:
@@ -136,7 +146,7 @@ def paragraphs(pages: list[list[Line]]) -> list[str]:
     for line in lines:
         text = line.text.strip()
         indented = _INDENT <= line.indent <= _CENTRED  # a centred line continues a wrapped title
-        if (short_before or indented or _NUMBERED.match(text)) and current:
+        if (short_before or indented or line.spaced or _NUMBERED.match(text)) and current:
             found.append(current)
             current = ""
         current = _joined(current, text)

@@ -104,6 +104,6 @@ def test_extraction_is_bounded_in_memory_and_time_and_survives_a_crash():
         run_limited(_allocate, (), seconds=30, memory_mb=256)
     with pytest.raises(FileError, match="longer than 1 s"):
         run_limited(_spin, (), seconds=1, memory_mb=256)
-    with pytest.raises(FileError, match="died .signal SIGKILL"):
+    with pytest.raises(FileError, match=r"died \(signal SIGKILL"):
         run_limited(_killed, (), seconds=30, memory_mb=256)
     assert run_limited(sum, ([1, 2, 3],), seconds=30, memory_mb=256) == 6

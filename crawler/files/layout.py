@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..cleaning.blocks import normalise_space
 
@@ -81,7 +82,7 @@ def placed_lines(pages: list[list[Glyph]]) -> list[list[Line]]:
 
 
 def _page_lines(rows: list[list[Glyph]], left: float, right: float, unit: float) -> list[Line]:
-    steps = sorted(b[0].middle - a[0].middle for a, b in zip(rows, rows[1:], strict=False))
+    steps = sorted(b[0].middle - a[0].middle for a, b in pairwise(rows))
     usual = steps[len(steps) // 2] if steps else 0.0
     lines = []
     for number, row in enumerate(rows):

@@ -42,7 +42,9 @@ class Politeness(BaseModel):
     browser: str = "/usr/bin/chromium"
     browser_pages: int = Field(2, ge=1, le=16, description="pages rendering at once, per crawl")
     browser_page_seconds: float = Field(30.0, gt=0)
-    browser_restart_pages: int = Field(200, ge=1, description="the browser is restarted after this many pages")
+    browser_restart_pages: int = Field(
+        200, ge=1, description="a fresh browser context (new renderer processes) after this many pages"
+    )
     # Attachments and files linked from listings (crawler/files/): fetched up to this size (Scrapy
     # stops reading beyond it), at most this many per document page, each read in a child process
     # bounded in time and memory.

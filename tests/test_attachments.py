@@ -172,3 +172,44 @@ def test_hostile_files_are_failed_fetches_with_a_reason_and_nothing_else_is_lost
     assert "zip bomb" in errors["bomb.docx"][1] and "zip bomb" in errors["bomb.ofd"][1]
     assert "encrypted" in errors["locked.pdf"][1] and "not a readable PDF" in errors["corrupt.pdf"][1]
     assert "longer than 1 s" in errors["long.pdf"][1] and "max size" in errors["huge.pdf"][1]
+
+
+def _draft_cover(draft: Sample) -> Sample:
+    return Sample(
+        f"{draft.name}-call",
+        f"关于征求《{draft.title.split('《')[-1].split('》')[0]}》意见的通知",
+        ["为做好相关工作，现将征求意见稿公开征求意见，请于2021年5月20日前反馈意见。", "附件：征求意见稿"],
+        publish_date="2021-05-01",
+    )
+
+
+def test_a_draft_doc_is_linked_to_its_final_pdf_through_their_cover_notes(workspace, site, libreoffice_files):
+    draft, final = load_sample("nx-kjt-draft"), load_sample("nx-final")
+    call = site.publish("nx-kjt", _draft_cover(draft))
+    site.attach(call, "征求意见稿.doc", "/kjt/files/draft.doc", libreoffice_files["draft.doc"])
+    workspace.crawl()
+    issued = site.publish("zfxxgk", cover_note(final))
+    site.attach(issued, f"{final.title}.pdf", "/zfxxgk/files/final.pdf", libreoffice_files["final.pdf"])
+
+    workspace.crawl()
+
+    [finalized] = workspace.changes("--kind", "finalized")
+    assert finalized["url"] == site.url(issued) and finalized["related_url"] == site.url(call)
+    diff = workspace.cli("diff", str(finalized["id"])).stdout
+    assert "400家 → 500家" in diff  # the files' texts are compared, not the two cover notes
+
+
+def test_an_attachment_the_page_drops_is_removed(workspace, site):
+    plan = load_sample("wansheng-plan")
+    page = site.publish("kjfw", cover_note(plan))
+    first = site.attach(page, "方案.docx", "/kjfw/files/plan.docx", docx_bytes(plan.title, plan.paragraphs))
+    second = site.attach(page, "附表.ofd", "/kjfw/files/annex.ofd", ofd_bytes(plan.title, plan.paragraphs[:5]))
+    workspace.crawl("kjfw")
+    site.pages[page].attachments.pop()  # the office replaces the page: the annex is no longer linked
+    site.pages[page].sample.paragraphs.append("（2021年7月修订）")
+
+    workspace.crawl("kjfw")
+
+    removed = workspace.changes("--kind", "removed")
+    assert [c["url"] for c in removed] == [site.url(second)] and removed[0]["parent_url"] == site.url(page)
+    assert site.url(first) not in {c["url"] for c in workspace.changes("--kind", "changed")}

@@ -132,8 +132,8 @@ def test_a_listing_that_names_nothing_even_in_a_browser_fails_and_alerts_at_once
     assert [incident.kind for incident in opened] == ["empty_listing"]
 
 
-def test_the_browser_keeps_the_crawls_manners_and_restarts(browsing, browser_site):
-    """Its own requests: no pictures, nothing robots.txt forbids. And a browser restarted after
+def test_the_browser_keeps_the_crawls_manners_and_recycles_its_contexts(browsing, browser_site):
+    """Its own requests: no pictures, nothing robots.txt forbids. And a fresh context after
     every page still reads everything."""
     browsing.config.write_text(
         browsing.config.read_text(encoding="utf-8").replace("[crawl]\n", "[crawl]\nbrowser_restart_pages = 1\n"),

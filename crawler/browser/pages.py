@@ -19,9 +19,12 @@ POLL_MS = 100
 
 class Recycler:
     """Pages render in a context named policywatch-<generation>; every restart_pages pages a new
-    generation starts. When the last page of an old generation is released, its context closes
-    and the browser with it: the next page starts a fresh browser (scrapy-playwright relaunches
-    it), so memory a long crawl leaves in the browser goes away."""
+    generation starts. When the last page of an old generation is released its context closes,
+    and with it the renderer processes that hold what a long crawl leaves behind.
+
+    The browser process itself lives as long as the crawl process (one run). Closing it too
+    raced with scrapy-playwright: a page of the next generation could be opened on the closing
+    browser before the handler noticed the disconnect ("Failed to open a new tab")."""
 
     def __init__(self, restart_pages: int) -> None:
         self.restart_pages = max(1, restart_pages)
@@ -39,10 +42,7 @@ class Recycler:
         context = page.context
         await page.close()
         if context_name != f"policywatch-{self.generation}" and not context.pages:
-            browser = context.browser
             await context.close()
-            if browser is not None and not browser.contexts:
-                await browser.close()
 
 
 async def _next_control(page: Page) -> object | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, object_session
 
 from notifier import compose
 from notifier.notices import Mark, Notice, Passage
@@ -19,6 +19,7 @@ from storage.models import Link
 from ..diff import DocumentDiff, diff_texts
 from ..diff.excerpt import excerpts
 from .linking import DraftIndex, find_draft, title_core, without_comment_call
+from .substance import attached_texts, not_part_of_a_cover_note, substance
 
 EXCERPTS_PER_EVENT = 8
 SUMMARY_CHARS = 160
@@ -104,12 +105,18 @@ def _text(session: Session, version_id: int | None) -> str:
 
 
 def change_texts(change: Change) -> tuple[str, str]:
-    """The old and new text a change compares; a draft without its call for comments."""
+    """The old and new text a change compares; a draft without its call for comments, and for
+    cover notes what their attachments say."""
     old, new = change.old_version, change.new_version
-    old_text = old.text if old else ""
+    old_text, new_text = (old.text if old else ""), (new.text if new else "")
     if change.kind == "finalized" and old is not None:
-        old_text = without_comment_call(old.title, old.text)
-    return old_text, new.text if new else ""
+        session = object_session(change)
+        if session is not None:
+            attached = attached_texts(session, [change.document_id, change.related_document_id])
+            old_text = substance(old_text, attached.get(change.related_document_id))
+            new_text = substance(new_text, attached.get(change.document_id))
+        old_text = without_comment_call(old.title, old_text)
+    return old_text, new_text
 
 
 @lru_cache(maxsize=32)
@@ -138,17 +145,23 @@ def link_finals(session: Session, changes: list[Change]) -> list[Change]:
     """A finalized event (and a link) for each new final document that finalizes a known draft."""
     found: list[Change] = []
     new = {c.document_id: c for c in changes if c.kind == "new"}
-    finals = set(session.scalars(select(Document.id).where(Document.id.in_(new), Document.status == "final")))
+    finals = set(
+        session.scalars(
+            select(Document.id).where(Document.id.in_(new), Document.status == "final", not_part_of_a_cover_note())
+        )
+    )
     if not finals:
         return found
     drafts = DraftIndex.load(session)
+    attached = attached_texts(session, finals)
     documents = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(finals)))}
     versions = {
         v.id: v for v in session.scalars(select(Version).where(Version.id.in_([new[d].new_version_id for d in finals])))
     }
     for change in (c for c in new.values() if c.document_id in finals):
         document, version = documents[change.document_id], versions[change.new_version_id]
-        match = find_draft(session, document, version, drafts)
+        text = substance(version.text, attached.get(document.id))
+        match = find_draft(session, document, version, drafts, text)
         if match is None:
             continue
         drafts.remove(match.draft_id)

@@ -25,6 +25,7 @@ from storage import Document, Version, utcnow
 from storage.models import Link
 
 from ..diff import bigrams, similarity
+from .substance import attached_texts, not_part_of_a_cover_note, substance
 
 TITLE_AGREEMENT = 0.6
 BODY_CONTAINMENT = 0.5
@@ -39,6 +40,8 @@ SHINGLE = 3
 
 _STATUS_PREFIX = re.compile(r"^\s*[\[【［(（][^\]】］)）]{1,6}[\]】］)）]\s*")
 _WRAPPER = re.compile(r"^.*?关于(?:公开)?(?:征求|徵求)\s*[《<](.+?)[》>].*?(?:意见|意見|建议).*$")
+# A cover note issuing a document: "关于印发《…办法》的通知" is about the 办法.
+_ISSUING = re.compile(r"^.*?关于(?:印发|发布|颁布|公布|转发|印發|發布|頒布)\s*[《<](.+?)[》>].{0,8}$")
 _DRAFT_MARK = re.compile(
     r"[（(]\s*(?:征求意见稿|徵求意見稿|草案|送审稿|送審稿|修订草案|意见征求稿|公开征求意见稿)\s*[)）]"
 )
@@ -55,7 +58,7 @@ _CALL_FOR_COMMENTS = re.compile(r"征求意见|徵求意見|意见反馈|反馈�
 def title_core(title: str) -> str:
     """The title a draft and its final share."""
     core = _STATUS_PREFIX.sub("", title.strip())
-    wrapped = _WRAPPER.match(core)
+    wrapped = _WRAPPER.match(core) or _ISSUING.match(core)
     if wrapped:
         core = wrapped.group(1)
     core = _DRAFT_MARK.sub("", core)
@@ -141,6 +144,7 @@ class DraftIndex:
                 Document.status == "draft",
                 Document.first_seen_at >= utcnow() - DRAFT_HORIZON,
                 Document.id.not_in(select(Link.draft_id)),
+                not_part_of_a_cover_note(),
             )
         ).all()
         return cls([(draft_id, core) for draft_id, core in rows])
@@ -149,12 +153,13 @@ class DraftIndex:
         """(id, title, text, meta) of the drafts' current versions."""
         missing = [d for d in draft_ids if d not in self._texts]
         if missing:
+            attached = attached_texts(session, missing)
             for draft_id, title, text, meta in session.execute(
                 select(Document.id, Version.title, Version.text, Version.meta)
                 .join(Version, Version.id == Document.current_version_id)
                 .where(Document.id.in_(missing))
             ):
-                self._texts[draft_id] = (title, text, meta)
+                self._texts[draft_id] = (title, substance(text, attached.get(draft_id)), meta)
         return [(d, *self._texts[d]) for d in draft_ids if d in self._texts]
 
     def grams(self, draft_id: int) -> frozenset[str]:
@@ -191,9 +196,14 @@ class DraftIndex:
 
 
 def find_draft(
-    session: Session, final: Document, final_version: Version, index: DraftIndex | None = None
+    session: Session,
+    final: Document,
+    final_version: Version,
+    index: DraftIndex | None = None,
+    text: str | None = None,
 ) -> Match | None:
-    """The unlinked draft, on any source and not published after it, that this document finalizes.
+    """The unlinked draft, on any source and not published after it, that this document finalizes
+    (text: what the final says, when not its version's own text: a cover note's attachments).
 
     Drafts sharing the final's title core exactly are tried first; then those whose cores agree
     most; only the texts of those few are read.
@@ -204,7 +214,7 @@ def find_draft(
     for candidates in (index.exact(core, final.id), index.similar(core, final.id)):
         if not candidates:
             continue
-        weighed = weighed or _Final(final_version)
+        weighed = weighed or _Final(final_version, text)
         best = _best_match(index, index.texts(session, candidates), weighed)
         if best is not None:
             return best
@@ -215,11 +225,12 @@ class _Final:
     """A final weighed against drafts: a sample of its 3-grams, looked up in each draft's 3-gram
     set, turns look-alike drafts away before its own full set is built."""
 
-    def __init__(self, version: Version) -> None:
+    def __init__(self, version: Version, text: str | None = None) -> None:
         self.version = version
+        self.text = text if text is not None else version.text
         # The first run of three word characters at each sampled place: a 3-gram of the squashed
         # text too, found without squashing the whole text (six times cheaper).
-        text = version.text
+        text = self.text
         step = max(1, len(text) // QUICK_SAMPLE)
         found = (_WORD_RUN.search(text, i, i + 4 * SHINGLE) for i in range(0, max(0, len(text) - SHINGLE + 1), step))
         self.sample = frozenset(match.group() for match in found if match)
@@ -228,7 +239,7 @@ class _Final:
     @property
     def grams(self) -> frozenset[str]:
         if self._grams is None:
-            self._grams = _shingles(self.version.text)
+            self._grams = _shingles(self.text)
         return self._grams
 
     def may_be_in(self, draft_grams: frozenset[str]) -> bool:

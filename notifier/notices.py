@@ -38,3 +38,8 @@ class Notice:
     comment_deadline: str | None = None
     summary: str = ""  # the opening of a new document
     facts: list[tuple[str, str]] = field(default_factory=list)  # (label, value): date, 文号, issuer
+    file_type: str | None = None  # pdf, docx, ofd…: the document is a file
+    parent_title: str | None = None  # an attachment's page
+    parent_url: str | None = None
+    # On a page's notice: what happened to its attachments in the same crawl (kind, title, url).
+    attachment_changes: list[tuple[str, str, str]] = field(default_factory=list)

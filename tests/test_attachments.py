@@ -31,7 +31,10 @@ def _documents(workspace) -> dict[str, Document]:
         return {d.url: d for d in session.scalars(select(Document))}
 
 
-def test_an_attachment_is_a_document_of_its_page_and_its_edit_is_its_own_event(workspace, site, libreoffice_files):
+def test_an_attachment_is_a_document_of_its_page_and_its_edit_is_its_own_event(
+    workspace, site, mail, libreoffice_files
+):
+    workspace.cli("subscribe", "reader@example.org")
     final = load_sample("nx-final")
     page = site.publish("kjfw", cover_note(final))
     pdf = site.attach(page, f"{final.title}.pdf", "/kjfw/files/final.pdf", libreoffice_files["final.pdf"])
@@ -42,6 +45,8 @@ def test_an_attachment_is_a_document_of_its_page_and_its_edit_is_its_own_event(w
     attachment = documents[site.url(pdf)]
     assert attachment.file_type == "pdf" and attachment.parent_id == documents[site.url(page)].id
     assert attachment.title == final.title
+    first = mail.messages()[-1].get_body(("plain",)).get_content()
+    assert f"Attachments: 新发布 new {final.title} {site.url(pdf)}" in first  # on the page's notice
     new = {c["url"]: c for c in workspace.changes("--kind", "new")}
     assert new[site.url(pdf)]["parent_url"] == site.url(page) and new[site.url(page)]["parent_url"] is None
 
@@ -52,6 +57,8 @@ def test_an_attachment_is_a_document_of_its_page_and_its_edit_is_its_own_event(w
     assert [c["url"] for c in changed] == [site.url(pdf)]  # the cover note did not change
     diff = workspace.cli("diff", str(changed[0]["id"])).stdout
     assert "4家 → 5家" in diff
+    told = mail.messages()[-1].get_body(("plain",)).get_content()
+    assert f"Attachment (PDF) of: {cover_note(final).title} {site.url(page)}" in told and "5家" in told
 
 
 def _fetches(workspace):

@@ -209,6 +209,9 @@ def notice_for(session: Session, change: Change) -> Notice:
     if change.related_document is not None:
         notice.related_url = change.related_document.url
         notice.related_title = change.related_document.title
+    notice.file_type = document.file_type
+    if document.parent is not None:
+        notice.parent_url, notice.parent_title = document.parent.url, document.parent.title
     if old is not None and new is not None:
         diff = change_diff(change)
         notice.passages = [
@@ -232,5 +235,14 @@ def detect_and_enqueue(session: Session, runs: list[Run], base_url: str = "") ->
         run.documents_removed = sum(c.kind == "removed" for c in mine)
     session.execute(update(Run).where(Run.id.in_(run_ids)).values(changes_detected=True))
     if changes and compose.subscriptions(session):  # rendering diffs for nobody is wasted work
-        compose.enqueue(session, [notice_for(session, c) for c in changes], base_url)
+        compose.enqueue(session, with_attachments([notice_for(session, c) for c in changes]), base_url)
     return changes
+
+
+def with_attachments(notices: list[Notice]) -> list[Notice]:
+    """A page's notice names what happened to its attachments in the same crawl."""
+    pages = {n.url: n for n in notices if n.parent_url is None}
+    for notice in notices:
+        if notice.parent_url in pages:
+            pages[notice.parent_url].attachment_changes.append((notice.kind, notice.title, notice.url))
+    return notices

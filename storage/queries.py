@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from . import search
-from .models import Change, Document, Link, Source, Subscription
+from .models import Change, Document, Fetch, Link, Source, Subscription, Version
 
 
 def list_changes(
@@ -108,3 +108,37 @@ def subscribe(session: Session, address: str, sources: list[str], keywords: list
 
 def unsubscribe(session: Session, address: str) -> int:
     return session.execute(delete(Subscription).where(Subscription.address == address)).rowcount
+
+
+@dataclass
+class AttachmentRow:
+    """One of a page's attachments, as its page lists them."""
+
+    document: Document
+    versions: int
+    size: int | None  # bytes of the last good fetch
+    last_change: Change | None
+
+
+def attachments_of(session: Session, page_id: int) -> list[AttachmentRow]:
+    """The page's attachments in the order they were first seen, with their history in brief."""
+    children = list(session.scalars(select(Document).where(Document.parent_id == page_id).order_by(Document.id)))
+    if not children:
+        return []
+    ids = [child.id for child in children]
+    versions = dict(
+        session.execute(
+            select(Version.document_id, func.count()).where(Version.document_id.in_(ids)).group_by(Version.document_id)
+        ).all()
+    )
+    last_fetch = (
+        select(Fetch.document_id, func.max(Fetch.id).label("id"))
+        .where(Fetch.document_id.in_(ids), Fetch.outcome == "ok")
+        .group_by(Fetch.document_id)
+        .subquery()
+    )
+    sized = select(Fetch.document_id, Fetch.size).join(last_fetch, Fetch.id == last_fetch.c.id)
+    sizes = dict(session.execute(sized).all())
+    last_change_ids = select(func.max(Change.id)).where(Change.document_id.in_(ids)).group_by(Change.document_id)
+    changes = {c.document_id: c for c in session.scalars(select(Change).where(Change.id.in_(last_change_ids)))}
+    return [AttachmentRow(c, versions.get(c.id, 0), sizes.get(c.id), changes.get(c.id)) for c in children]

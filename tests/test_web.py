@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 import feedparser
@@ -12,8 +13,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import sync_playwright
 
+from monitor.demo.files import cover_note, pdf_bytes
 from monitor.demo.mailsink import MailSink, free_port
-from monitor.demo.samples import Sample
+from monitor.demo.samples import Sample, load_sample
 from monitor.demo.site import DemoSite
 from monitor.web.app import create_app
 
@@ -28,6 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+ATTACHED_ONLY = "本意见由省科技厅负责解释，自印发之日起施行。"
 HOSTILE = Sample(
     name="hostile",
     title="<script>window.__pwned=1</script>关于开展安全检查的通知",
@@ -50,8 +53,12 @@ def web(tmp_path_factory):
         site.publish("nx-kjt", "nx-kjt-draft")
         site.publish("szf", "alxa-opinion")
         site.publish("kjfw", HOSTILE)
+        plan = load_sample("yunnan-opinion")
+        cover = site.publish("szf", cover_note(plan))
+        site.attach(cover, f"{plan.title}.pdf", "/files/plan.pdf", pdf_bytes(plan.title, plan.paragraphs))
         workspace.crawl()
         site.edit(edited, "总体完成率达80%以上", "总体完成率达85%以上")
+        site.replace_file("/files/plan.pdf", pdf_bytes(plan.title, [*plan.paragraphs, ATTACHED_ONLY]))
         site.publish("zfxxgk", "nx-final")
         workspace.crawl()
     port = free_port()
@@ -125,7 +132,7 @@ def test_filters_work_with_javascript_off(web, browser):
     titles = page.locator("#results tbody a").all_inner_texts()
     assert titles and all("征求" in t for t in titles)
     page.goto(base + "/changes?kind=changed")
-    assert page.locator("#results .badge").all_inner_texts() == ["已修改 changed"]
+    assert page.locator("#results .badge").all_inner_texts() == ["已修改 changed"] * 2  # a page, an attachment
     context.close()
 
 
@@ -161,7 +168,9 @@ def test_json_api_shapes(web):
     document = json.loads(_get(f"{base}/api/documents/{first['id']}"))
     assert document["text"] and document["current_version"] in [v["id"] for v in document["versions"]]
     changes = json.loads(_get(base + "/api/changes?kind=changed"))
-    assert [c["kind"] for c in changes] == ["changed"]
+    assert [c["kind"] for c in changes] == ["changed", "changed"]
+    [attached] = [c for c in changes if c["parent_url"]]
+    assert attached["file_type"] == "pdf" and [c["file_type"] for c in changes if c is not attached] == [None]
     change = json.loads(_get(f"{base}/api/changes/{changes[0]['id']}"))
     assert change["diff"]["stats"]["added_chars"] >= 1 and change["diff"]["paragraphs"]
     diff = json.loads(_get(f"{base}/api/diff/{change['old_version']}/{change['new_version']}"))
@@ -192,3 +201,19 @@ def test_admin_actions_need_the_token(web):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 403
+
+
+def test_a_page_lists_its_attachments_and_an_attachment_has_its_own_page_and_diff(web, browser):
+    base, _ = web
+    page = browser.new_page()
+    page.goto(base + "/?q=" + urllib.parse.quote("负责解释"))  # words only the attachment holds
+    page.click("#results tbody a >> nth=0")
+    assert page.locator("#parent-link").inner_text().startswith("附件 Attachment (PDF) of")
+    attachment_url = page.url
+    page.click("#parent-link a")
+    row = page.locator("#attachments tr", has_text="PDF")
+    assert row.locator("td >> nth=3").inner_text() == "2"  # two versions
+    row.locator("td >> nth=4 >> a").click()  # its last event: the edit
+    assert any("负责解释" in text for text in page.locator("ins").all_inner_texts())
+    page.goto(attachment_url)
+    assert page.locator("h1").inner_text().startswith("快遞大陸省")

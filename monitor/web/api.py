@@ -62,6 +62,7 @@ def api_document(s: Db, document_id: int) -> DocumentDetail:
         versions=[VersionOut.of(v) for v in versions],
         draft_id=s.scalar(select(Link.draft_id).where(Link.final_id == document_id)),
         final_id=s.scalar(select(Link.final_id).where(Link.draft_id == document_id)),
+        attachment_ids=list(s.scalars(select(Document.id).where(Document.parent_id == document_id))),
     )
 
 

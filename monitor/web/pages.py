@@ -79,6 +79,7 @@ def document_page(request: Request, s: Db, document_id: int) -> HTMLResponse:
         draft_link=draft_link,
         finalized=finalized,
         related=related,
+        attachments=queries.attachments_of(s, document_id),
     )
 
 

@@ -24,6 +24,8 @@ class DocumentOut(BaseModel):
     removed_since: str | None
     current_version: int | None
     meta: dict[str, Any]
+    file_type: str | None  # pdf, docx, ofd…; null for a web page
+    parent_id: int | None  # the page an attachment belongs to
 
     @classmethod
     def of(cls, document: Document) -> DocumentOut:
@@ -40,6 +42,8 @@ class DocumentOut(BaseModel):
             removed_since=iso(document.gone_since),
             current_version=document.current_version_id,
             meta=(version.meta if version else None) or {},
+            file_type=document.file_type,
+            parent_id=document.parent_id,
         )
 
 
@@ -84,6 +88,7 @@ class DocumentDetail(DocumentOut):
     versions: list[VersionOut]
     draft_id: int | None
     final_id: int | None
+    attachment_ids: list[int]  # its attachments, each a document of its own
 
 
 class DiffStatsOut(BaseModel):

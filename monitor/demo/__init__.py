@@ -1,8 +1,9 @@
 """The offline demonstration: a local government site, a local mail sink, two crawls.
 
-Between the crawls the site edits two documents, publishes the final version of a draft at
-another address, and takes one page down, while its chrome (counters, sidebars, timestamps)
-changes on every request. Nothing leaves 127.0.0.1.
+One policy is published only as a PDF attached to a cover note. Between the crawls the site edits
+two documents and that PDF, publishes the final version of a draft at another address, and takes
+one page down, while its chrome (counters, sidebars, timestamps) changes on every request.
+Nothing leaves 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from ..detect.changes import change_diff
 from ..diff.render_html import render_page
 from ..diff.render_text import render_terminal
 from ..present import change_line
+from .files import cover_note, pdf_bytes
 from .mailsink import MailSink
+from .samples import load_sample
 from .site import DemoSite
 
 WATCHER = "watcher@example.org"
@@ -37,6 +40,20 @@ EDITS = [
         "對高新區內新認定的國家重點實驗室給予1500萬元一次性補助",
     ),
 ]
+PDF_PATH = "/col/col1229/files/dabancheng-plan.pdf"
+PDF_EDIT = ("高新技术企业新增 3 家", "高新技术企业新增 5 家")
+
+
+def _publish_pdf(site: DemoSite) -> str:
+    """The Urumqi plan as a PDF attached to a cover note: the text lives only in the file."""
+    plan = load_sample("dabancheng-final")
+    page = site.publish("szf", cover_note(plan))
+    return site.attach(page, f"{plan.title}.pdf", PDF_PATH, pdf_bytes(plan.title, plan.paragraphs))
+
+
+def _edit_pdf(site: DemoSite) -> None:
+    plan = load_sample("dabancheng-final")
+    site.replace_file(PDF_PATH, pdf_bytes(plan.title, [p.replace(*PDF_EDIT) for p in plan.paragraphs]))
 
 
 def _config(folder: Path, site: DemoSite, sink: MailSink) -> Path:
@@ -81,8 +98,12 @@ def run_demo(folder: Path) -> int:
             "alxa": site.publish("kjfw", "alxa-opinion"),
             "wansheng": site.publish("kjfw", "wansheng-plan"),
             "yunnan": site.publish("zfxxgk", "yunnan-opinion"),
+            "pdf": _publish_pdf(site),
         }
-        print(f"demo site: {site.base_url} (four sections, four page templates, five documents)")
+        print(
+            f"demo site: {site.base_url} (four sections, four page templates, five documents and a plan "
+            "published only as a PDF attachment)"
+        )
         print(f"mail sink: 127.0.0.1:{sink.port}")
         settings = load_settings(_config(folder, site, sink), environ={})
         db = Database(settings.database_url)
@@ -96,10 +117,11 @@ def run_demo(folder: Path) -> int:
             seen = len(queries.list_changes(session))
         for key, old, new in EDITS:
             site.edit(paths[key], old, new)
+        _edit_pdf(site)
         final_path = site.publish("zfxxgk", "nx-final", "/zfxxgk/zcwj/202106/t20210630_2468.html")
         site.remove(paths["alxa"])
         print(
-            "\nthe site changes: two documents edited, the final text of the Ningxia draft published at "
+            "\nthe site changes: two documents and the PDF edited, the final text of the Ningxia draft published at "
             f"{final_path}, one page removed; counters, sidebars and timestamps changed on every request"
         )
         _crawl(settings, db, "second crawl")
@@ -112,6 +134,9 @@ def run_demo(folder: Path) -> int:
             shown = next((c for c in later if c.kind == "finalized"), None)
             if shown is not None:
                 _show_diff(shown, folder)
+            edited_pdf = next((c for c in later if c.kind == "changed" and c.document.file_type == "pdf"), None)
+            if edited_pdf is not None:
+                _show_diff(edited_pdf, folder)
     mails = sorted((folder / "mail").glob("*.eml"))
     print(f"\ne-mails: {len(mails)} in {folder / 'mail'}")
     print(f"database: {settings.database_url}")

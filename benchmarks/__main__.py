@@ -5,7 +5,20 @@ from __future__ import annotations
 import importlib
 import sys
 
-NAMES = ["cleaning", "diff", "crawl", "memory", "browser", "attachments", "ocr", "recrawl", "related", "daemon", "web", "history"]
+NAMES = [
+    "cleaning",
+    "diff",
+    "crawl",
+    "memory",
+    "browser",
+    "attachments",
+    "ocr",
+    "recrawl",
+    "related",
+    "daemon",
+    "web",
+    "history",
+]
 
 
 def main(names: list[str]) -> int:

@@ -4,6 +4,8 @@ an OFD writer, served by the local site)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -204,6 +206,8 @@ def test_a_draft_doc_is_linked_to_its_final_pdf_through_their_cover_notes(worksp
     assert finalized["url"] == site.url(issued) and finalized["related_url"] == site.url(call)
     diff = workspace.cli("diff", str(finalized["id"])).stdout
     assert "400家 → 500家" in diff  # the files' texts are compared, not the two cover notes
+    related = json.loads(workspace.cli("related", site.url(call), "--json").stdout)
+    assert site.url(issued) in [r["url"] for r in related]  # indexed by its attachment's text
 
 
 def test_an_attachment_the_page_drops_is_removed(workspace, site):

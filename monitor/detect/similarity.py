@@ -30,6 +30,8 @@ from crawler.cleaning.meta import DOC_NUMBER
 from storage import Document, Version
 from storage.models import Citation, Signature, SignatureBand
 
+from .substance import attached_texts, substance
+
 NUM_PERM, BANDS, ROWS = 128, 32, 4
 SHINGLE = 3
 MAX_CITATION_CANDIDATES = 200
@@ -94,8 +96,10 @@ def _index_chunk(session: Session, document_ids: list[int]) -> None:
         .join(Version, Version.id == Document.current_version_id)
         .where(Document.id.in_(document_ids))
     ).all()
+    attached = attached_texts(session, document_ids)
     signatures, bands, cited = [], [], []
-    for document_id, version_id, text, meta in rows:
+    for document_id, version_id, own_text, meta in rows:
+        text = substance(own_text, attached.get(document_id))
         signature = minhash(text)
         signatures.append({"document_id": document_id, "version_id": version_id, "minhash": signature.tobytes()})
         bands += [{"document_id": document_id, "bucket": key} for key in buckets(signature)]
@@ -110,6 +114,17 @@ def _index_chunk(session: Session, document_ids: list[int]) -> None:
             session.execute(insert(model), values)
 
 
+def _pages_of(session: Session, document_ids: list[int]) -> list[int]:
+    """Pages whose attachments are among these documents (and not among them themselves)."""
+    pages: set[int] = set()
+    for start in range(0, len(document_ids), 500):
+        chunk = document_ids[start : start + 500]
+        pages.update(
+            session.scalars(select(Document.parent_id).where(Document.id.in_(chunk), Document.parent_id.is_not(None)))
+        )
+    return sorted(pages - set(document_ids))
+
+
 def update_index_for(session: Session, document_id: int) -> None:
     """Index one document now if its current version is not indexed (for a page asking about it)."""
     current = session.scalar(select(Document.current_version_id).where(Document.id == document_id))
@@ -119,8 +134,10 @@ def update_index_for(session: Session, document_id: int) -> None:
 
 
 def update_index(session: Session, chunk: int = 500) -> int:
-    """Index every document whose current version is not indexed yet; returns how many."""
+    """Index every document whose current version is not indexed yet, and the pages of changed
+    attachments (a cover note is indexed by its attachments' text); returns how many."""
     stale = stale_documents(session)
+    stale += _pages_of(session, stale)
     for start in range(0, len(stale), chunk):
         _index_chunk(session, stale[start : start + chunk])
     return len(stale)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .links import Listing
+
 
 @dataclass
 class PageFetched:
@@ -21,3 +23,4 @@ class PageFetched:
     script_built: bool = False  # a static listing naming no documents but running scripts
     parent_url: str | None = None  # an attachment's page
     content_type: str | None = None
+    listing: Listing | None = None  # for listing pages: what was read off it (policywatch try shows it)

@@ -51,6 +51,8 @@ _ITEM_LEVELS = 3
 class Listing:
     documents: list[str] = field(default_factory=list)
     next_pages: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # a document's link text, as the list shows it
+    dates: dict[str, str] = field(default_factory=dict)  # the date beside it, as written
 
 
 def _path_key(anchor: Element) -> str:
@@ -156,6 +158,22 @@ def _document_groups(candidates: list[tuple[Element, str, str]], page_url: str) 
     return [best, *alike]
 
 
+def _labels(candidates: list[tuple[Element, str, str]], documents: list[str]) -> tuple[dict, dict]:
+    """Each document's title and date as its list item shows them (a title cut short with "…"
+    is often whole in the link's title attribute)."""
+    titles, dates, wanted = {}, {}, set(documents)
+    for anchor, url, text in candidates:
+        if url not in wanted or url in titles:
+            continue
+        full, shown = normalise_space(anchor.get("title") or ""), text.rstrip(".…· ")
+        titles[url] = full if shown and len(full) > len(text) and full.startswith(shown) else text
+        item = _item_text(anchor)
+        found = DATE.search(item) or _SHORT_DATE.search(item.replace(text_of(anchor), " ", 1))
+        if found:
+            dates[url] = found.group(0).strip()
+    return titles, dates
+
+
 def _document_links(groups: list[_Group]) -> list[str]:
     """In a dated list, a row without a date is its header or a portal link (在线举报平台)."""
     urls = [url for group in groups for anchor, url, _t in group.members if group.dated < _DATED or _has_date(anchor)]
@@ -213,9 +231,9 @@ def read_listing(
     if document_pattern:
         pattern = re.compile(document_pattern)
         documents = list(dict.fromkeys(url for _a, url, _t in candidates if pattern.search(url)))
-        return Listing(documents=documents, next_pages=next_pages)
+        return Listing(documents, next_pages, *_labels(candidates, documents))
     groups = _document_groups(candidates, page_url)
     if not next_pages:
         next_pages = _more_pages(groups, candidates)
     documents = [u for u in _document_links(groups) if u not in next_pages]
-    return Listing(documents=documents, next_pages=next_pages)
+    return Listing(documents, next_pages, *_labels(candidates, documents))

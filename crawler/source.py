@@ -7,7 +7,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .cleaning import Rules
 
@@ -55,13 +55,16 @@ class Politeness(BaseModel):
 
 
 class Source(BaseModel):
-    """One watched site section. Only name and start_urls are required; the rest is found."""
+    """One watched site section. Only name and start_urls (or documents) are required; the rest is
+    found."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
     title: str = ""
-    start_urls: list[str] = Field(min_length=1)
+    start_urls: list[str] = Field(default_factory=list, description="listing pages")
+    # Pages watched as documents themselves, without a listing (a single policy page).
+    documents: list[str] = Field(default_factory=list)
     # Overrides for sites the automatic path gets wrong.
     document_pattern: str | None = None
     content_selector: str | None = None
@@ -81,7 +84,13 @@ class Source(BaseModel):
     render: Literal["auto", "static", "browser"] = "auto"
     enabled: bool = True
 
-    @field_validator("start_urls")
+    @model_validator(mode="after")
+    def _something_to_watch(self) -> Source:
+        if not self.start_urls and not self.documents:
+            raise ValueError("start_urls: give at least one listing URL (or documents: pages to watch)")
+        return self
+
+    @field_validator("start_urls", "documents")
     @classmethod
     def _http_urls(cls, urls: list[str]) -> list[str]:
         for url in urls:
@@ -117,7 +126,8 @@ class Source(BaseModel):
     @property
     def hosts(self) -> set[str]:
         """Hosts whose pages belong to this source: those of the start URLs, plus allowed_domains."""
-        return {urlsplit(u).hostname or "" for u in self.start_urls} | set(self.allowed_domains)
+        pages = [*self.start_urls, *self.documents]
+        return {urlsplit(u).hostname or "" for u in pages} | set(self.allowed_domains)
 
     @property
     def rules(self) -> Rules:

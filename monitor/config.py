@@ -76,7 +76,7 @@ class Settings(BaseModel):
 def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
     where = ".".join(str(part) for part in error["loc"])
-    message = error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = "unknown key"
     elif error["type"] == "missing":
@@ -141,14 +141,29 @@ def load_source(path: Path) -> Source:
     return source
 
 
-def load_sources(seeds_dir: Path) -> list[Source]:
-    """Every seeds_dir/*.toml, sorted by name; two files may not define one name."""
+def check_seeds(seeds_dir: Path) -> tuple[list[Source], list[str]]:
+    """Every seeds_dir/*.toml that can be used, sorted by name, and one line per problem in the
+    others (two files may not define one name)."""
     if not seeds_dir.is_dir():
-        raise ConfigError(f"{seeds_dir}: seeds folder not found")
+        return [], [f"{seeds_dir}: seeds folder not found"]
     sources: dict[str, Source] = {}
+    problems = []
     for path in sorted(seeds_dir.glob("*.toml")):
-        source = load_source(path)
+        try:
+            source = load_source(path)
+        except ConfigError as exc:
+            problems.append(str(exc))
+            continue
         if source.name in sources:
-            raise ConfigError(f"{path}: name {source.name!r} is already used by another seed file")
+            problems.append(f"{path}: name {source.name!r} is already used by another seed file")
+            continue
         sources[source.name] = source
-    return list(sources.values())
+    return list(sources.values()), problems
+
+
+def load_sources(seeds_dir: Path) -> list[Source]:
+    """Every seeds_dir/*.toml, sorted by name; the first problem found is a ConfigError."""
+    sources, problems = check_seeds(seeds_dir)
+    if problems:
+        raise ConfigError(problems[0])
+    return sources

@@ -10,7 +10,7 @@ BAD_SEEDS = {
     "syntax": ('name = "x"\nstart_urls = ["http://a.example/"\n', "invalid TOML"),
     "wrong-type": ('start_urls = "http://a.example/"\n', "start_urls: Input should be a valid list"),
     "unknown-key": ('start_urls = ["http://a.example/"]\nstart_url = "http://a.example/"\n', "start_url: unknown key"),
-    "missing": ('title = "no urls"\n', "start_urls: required key is missing"),
+    "missing": ('title = "no urls"\n', "start_urls: give at least one listing URL"),
     "not-http": ('start_urls = ["ftp://a.example/"]\n', "not an http(s) URL"),
     "bad-regex": ('start_urls = ["http://a.example/"]\ndocument_pattern = "t2021(["\n', "not a regular expression"),
     "bad-number": ('start_urls = ["http://a.example/"]\nmax_pages = 0\n', "max_pages"),

@@ -75,7 +75,7 @@ class PolicySpider(Spider):
             self.settings["PLAYWRIGHT_ABORT_REQUEST"].bind(self.crawler)
         for url in self.source.start_urls:
             yield self._listing_request(url, page=1)
-        for url in self.known_urls:
+        for url in [*self.source.documents, *self.known_urls]:
             if request := self._document_request(url):
                 yield request
 
@@ -147,9 +147,12 @@ class PolicySpider(Spider):
             url=response.meta["page_url"],
             kind="listing",
             status=response.status,
+            body=response.body,
+            encoding=_charset(response),
             final_url=response.url,
             documents_found=len(listing.documents),
             script_built=self.render == "auto" and page == 1 and not listing.documents and runs_scripts(response.body),
+            listing=listing,
         )
         yield from self._follow(listing, page)
 
@@ -175,9 +178,12 @@ class PolicySpider(Spider):
                     url=response.meta["page_url"],
                     kind="listing",
                     status=response.status,
+                    body=html,
+                    encoding=encoding,
                     final_url=response.url,
                     documents_found=len(listing.documents),
                     rendered=True,
+                    listing=listing,
                 )
                 for request in self._follow(listing, view):
                     yield request

@@ -5,17 +5,25 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import NoReturn
 
 from ..config import ConfigError, Settings, load_settings
-from . import documents, operations, subscriptions
+from . import documents, onboarding, operations, subscriptions
 from .common import Handler, UsageError
 
 # Commands that read no config: they work in any folder.
-_WITHOUT_CONFIG = ("clean", "demo")
+_WITHOUT_CONFIG = ("clean", "demo", "init")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes in one line, exit 2 (argparse prints the whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="policywatch", description=__doc__)
+    parser = _Parser(prog="policywatch", description=__doc__)
     parser.add_argument("--config", help="settings file (default: $POLICYWATCH_CONFIG or ./policywatch.toml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show crawl logs")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -25,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    for group in (operations, documents, subscriptions):
+    for group in (onboarding, operations, documents, subscriptions):
         group.register(add)
     return parser
 

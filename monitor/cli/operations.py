@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import socket
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from storage import Database, Run, utcnow
 from storage import Source as SourceRow
 from storage.retention import duration, prune_fetches
 
-from ..config import Settings
+from ..config import ConfigError, Settings
 from ..ops import status
 from .common import AddCommand, UsageError, selected_sources
 
@@ -85,15 +86,31 @@ def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """The web page's socket, bound here so a port in use is one line, not a server's traceback."""
+    try:
+        return socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from ..web.app import create_app
 
     host, port = args.host or settings.web.host, args.port if args.port is not None else settings.web.port
-    print(f"policywatch web page on http://{host}:{port}/")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    sock = _listening_socket(host, port)
+    print(f"policywatch web page on http://{host}:{sock.getsockname()[1]}/", flush=True)
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
+    server.run(sockets=[sock])
     return 0
+
+
+def port_number(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise argparse.ArgumentTypeError(f"not a port number (1-65535): {value!r}")
+    return int(value)
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -119,6 +136,6 @@ def register(add: AddCommand) -> None:
     )
     p = add("serve", cmd_serve, "the researchers' web page and JSON API (read-only; admin needs the token)")
     p.add_argument("--host", help="default: [web] host, 127.0.0.1")
-    p.add_argument("--port", type=int, help="default: [web] port, 8000")
+    p.add_argument("--port", type=port_number, help="default: [web] port, 8000")
     p = add("demo", cmd_demo, "run the offline demonstration on a local site")
     p.add_argument("--dir", default="demo-output", help="where the demo keeps its database and e-mails")

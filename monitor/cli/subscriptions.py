@@ -14,7 +14,7 @@ def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
     channel = "webhook" if args.address.startswith(("http://", "https://")) else "email"
     if channel == "email" and "@" not in args.address:
         raise UsageError(f"not an e-mail address or webhook URL: {args.address!r}")
-    known = {s.name for s in settings.sources()}
+    known = {s.name for s in settings.sources()} if args.source else set()  # naming none needs no seeds
     unknown = [s for s in args.source if s not in known]
     if unknown:
         raise UsageError(f"unknown source {', '.join(unknown)}")

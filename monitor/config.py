@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from crawler.source import Politeness, Source
+from notifier.compose import Delivery
 from notifier.email import SmtpSettings
 from storage.retention import StorageSettings
 
@@ -52,6 +53,12 @@ class AlertSettings(BaseModel):
     after_failures: int = Field(3, ge=1)
 
 
+class NotifySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    secret: str | None = Field(None, repr=False)  # signs unsubscribe links; $POLICYWATCH_SECRET wins
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -63,6 +70,7 @@ class Settings(BaseModel):
     daemon: DaemonSettings = DaemonSettings()
     alerts: AlertSettings = AlertSettings()
     storage: StorageSettings = StorageSettings()
+    notify: NotifySettings = NotifySettings()
     crawl_time_limit: float = Field(3600.0, gt=0, description="seconds before a crawl is stopped")
     crawl_memory_limit_mb: int = Field(1024, ge=0, description="a crawl using more is stopped; 0: no limit")
     http_cache_dir: Path | None = Path("data/httpcache")  # for conditional requests; relative to the config
@@ -71,6 +79,10 @@ class Settings(BaseModel):
 
     def sources(self) -> list[Source]:
         return load_sources(self.seeds_dir)
+
+    def delivery(self) -> Delivery:
+        """What every message shares: the web page's address, the unsubscribe secret, the zone."""
+        return Delivery(self.web.base_url, self.notify.secret, self.daemon.timezone)
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -116,6 +128,8 @@ def load_settings(path: str | Path | None = None, environ: dict[str, str] | None
         raise ConfigError(f"{config_path}: base_dir: unknown key")
     if "POLICYWATCH_SMTP_PASSWORD" in env and isinstance(data.get("smtp", {}), dict):
         data["smtp"] = {**data.get("smtp", {}), "password": env["POLICYWATCH_SMTP_PASSWORD"]}
+    if "POLICYWATCH_SECRET" in env and isinstance(data.get("notify", {}), dict):
+        data["notify"] = {**data.get("notify", {}), "secret": env["POLICYWATCH_SECRET"]}
     try:
         settings = Settings.model_validate({**data, "base_dir": base})
     except ValidationError as exc:

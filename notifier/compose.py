@@ -1,16 +1,23 @@
-"""Matching events to subscriptions and rendering one message per subscriber per crawl."""
+"""Matching events to subscriptions and rendering their messages: one per subscriber per crawl
+(immediate), one per period (digests), one per day (deadline reminders); in HTML and text for
+e-mail, Markdown and text for chat apps."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import OutboxMessage, Subscription
+from storage import Follow, OutboxMessage, Subscription, utcnow
 
-from .notices import Notice
+from . import markdown
+from .notices import DraftReminder, Notice
+from .rhythm import quiet_until
+from .unsubscribe import unsubscribe_url
 
 KIND_LABELS = {
     "new": "新发布 new",
@@ -28,6 +35,15 @@ _env = Environment(
 )
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """What every message of a deployment shares."""
+
+    base_url: str = ""  # the web page, for diff and unsubscribe links
+    secret: str | None = None  # signs unsubscribe links
+    timezone: str = "Asia/Shanghai"  # of digest hours and quiet hours
+
+
 def matches(subscription: Subscription, notice: Notice) -> bool:
     if subscription.sources and notice.source not in subscription.sources:
         return False
@@ -37,6 +53,18 @@ def matches(subscription: Subscription, notice: Notice) -> bool:
     return any(word in haystack for word in subscription.keywords)
 
 
+def wanted(subscription: Subscription, notice: Notice, followed: set[int]) -> bool:
+    """Its filters match, or it follows the document (or the draft a final finalizes)."""
+    return notice.document_id in followed or notice.related_document_id in followed or matches(subscription, notice)
+
+
+def followed_documents(session: Session) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = defaultdict(set)
+    for subscription_id, document_id in session.execute(select(Follow.subscription_id, Follow.document_id)):
+        found[subscription_id].add(document_id)
+    return found
+
+
 def subject(notices: list[Notice]) -> str:
     counts = Counter(n.kind for n in notices)
     parts = ", ".join(f"{count} {kind}" for kind, count in counts.items())
@@ -44,13 +72,14 @@ def subject(notices: list[Notice]) -> str:
     return f"[policywatch] {parts}: {first}"
 
 
-def render(notices: list[Notice], base_url: str = "") -> tuple[str, str, str]:
-    """(subject, plain text, HTML) of one digest."""
-    context = {"notices": notices, "labels": KIND_LABELS, "base_url": base_url.rstrip("/")}
+def render(notices: list[Notice], base_url: str = "", **extra: object) -> tuple[str, str, str]:
+    """(plain text, HTML, Markdown) of a list of events."""
+    context = {"notices": notices, "labels": KIND_LABELS, "base_url": base_url.rstrip("/"), "heading": None}
+    context |= {"unsubscribe": None} | extra
     return (
-        subject(notices),
         _env.get_template("digest.txt").render(context),
         _env.get_template("digest.html").render(context),
+        markdown.environment.get_template("digest.md").render(context),
     )
 
 
@@ -58,25 +87,85 @@ def subscriptions(session: Session) -> list[Subscription]:
     return list(session.scalars(select(Subscription).order_by(Subscription.id)))
 
 
-def enqueue(session: Session, notices: list[Notice], base_url: str = "") -> list[OutboxMessage]:
-    """One outbox message per subscription with matching events; same transaction as the events."""
+def _message(subscription: Subscription, title: str, bodies: tuple[str, str, str], kind: str) -> OutboxMessage:
+    text, html, md = bodies
+    return OutboxMessage(
+        channel=subscription.channel,
+        recipient=subscription.address,
+        subject=" ".join(title.split()),  # one header line, whatever a crawled title holds
+        body_text=text,
+        body_html=html if subscription.channel != "chat" else "",
+        body_markdown=md if subscription.channel == "chat" else "",
+        kind=kind,
+        subscription_id=subscription.id,
+    )
+
+
+def enqueue(
+    session: Session, notices: list[Notice], delivery: Delivery, now: datetime | None = None
+) -> list[OutboxMessage]:
+    """One message per immediate subscription with wanted events, held through its quiet hours;
+    same transaction as the events. Digest subscribers get theirs from enqueue_digest()."""
     if not notices:
         return []
+    now = now or utcnow()
+    follows = followed_documents(session)
     messages = []
     for subscription in subscriptions(session):
-        mine = [n for n in notices if matches(subscription, n)]
-        if not mine:
+        mine = [n for n in notices if wanted(subscription, n, follows[subscription.id])]
+        if subscription.rhythm != "immediate" or not mine:
             continue
-        title, text, html = render(mine, base_url)
-        message = OutboxMessage(
-            channel=subscription.channel,
-            recipient=subscription.address,
-            subject=title,
-            body_text=text,
-            body_html=html,
-            change_ids=[n.change_id for n in mine],
-        )
+        link = unsubscribe_url(delivery.base_url, delivery.secret, subscription)
+        message = _message(subscription, subject(mine), render(mine, delivery.base_url, unsubscribe=link), "changes")
+        message.change_ids, message.unsubscribe_url = [n.change_id for n in mine], link
+        message.next_attempt_at = quiet_until(subscription.quiet_hours, now, delivery.timezone) or now
         session.add(message)
         messages.append(message)
     session.flush()
     return messages
+
+
+def enqueue_digest(
+    session: Session,
+    subscription: Subscription,
+    notices: list[Notice],
+    period: tuple[datetime, datetime],
+    delivery: Delivery,
+) -> OutboxMessage | None:
+    """The period's wanted events in one message, grouped by source, oldest first; none if none."""
+    follows = followed_documents(session)[subscription.id]
+    mine = sorted((n for n in notices if wanted(subscription, n, follows)), key=lambda n: (n.source, n.detected_at))
+    if not mine:
+        return None
+    link = unsubscribe_url(delivery.base_url, delivery.secret, subscription)
+    heading = f"{subscription.rhythm} digest, {period[0]:%Y-%m-%d %H:%M} – {period[1]:%Y-%m-%d %H:%M} UTC"
+    bodies = render(mine, delivery.base_url, unsubscribe=link, heading=heading)
+    title = f"[policywatch] {subscription.rhythm} digest: {len(mine)} event{'s' if len(mine) != 1 else ''}"
+    message = _message(subscription, title, bodies, "digest")
+    message.change_ids, message.unsubscribe_url = [n.change_id for n in mine], link
+    session.add(message)
+    session.flush()
+    return message
+
+
+def enqueue_reminder(
+    session: Session, subscription: Subscription, drafts: list[DraftReminder], delivery: Delivery
+) -> OutboxMessage | None:
+    """Open drafts whose comment deadline is near, soonest first; none if none."""
+    if not drafts:
+        return None
+    drafts = sorted(drafts, key=lambda d: d.deadline)
+    link = unsubscribe_url(delivery.base_url, delivery.secret, subscription)
+    context = {"drafts": drafts, "unsubscribe": link}
+    bodies = (
+        _env.get_template("reminder.txt").render(context),
+        _env.get_template("reminder.html").render(context),
+        markdown.environment.get_template("reminder.md").render(context),
+    )
+    count = f"{len(drafts)} draft{'s' if len(drafts) != 1 else ''}"
+    title = f"[policywatch] {count}: comments close by {drafts[0].deadline}"
+    message = _message(subscription, title, bodies, "reminder")
+    message.unsubscribe_url = link
+    session.add(message)
+    session.flush()
+    return message

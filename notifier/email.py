@@ -30,6 +30,10 @@ class PermanentDeliveryError(Exception):
     """The server refused the message itself; sending it again would fail again."""
 
 
+class ChannelDownError(Exception):
+    """The channel could not be reached for this message: it stays pending, however long."""
+
+
 def build_message(message: OutboxMessage, from_addr: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = from_addr
@@ -39,6 +43,9 @@ def build_message(message: OutboxMessage, from_addr: str) -> EmailMessage:
     # Stable per outbox row: if a send is repeated after a crash, mail clients see one message.
     domain = from_addr.rpartition("@")[2] or "policywatch"
     email["Message-ID"] = f"<outbox-{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
+    if message.unsubscribe_url:  # RFC 8058: mail clients show a one-click "unsubscribe"
+        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body_text, charset="utf-8")
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html", charset="utf-8")

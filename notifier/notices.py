@@ -43,3 +43,17 @@ class Notice:
     parent_url: str | None = None
     # On a page's notice: what happened to its attachments in the same crawl (kind, title, url).
     attachment_changes: list[tuple[str, str, str]] = field(default_factory=list)
+    document_id: int | None = None
+    related_document_id: int | None = None  # a finalized event's draft
+
+
+@dataclass
+class DraftReminder:
+    """An open draft whose comment deadline is near, and how to comment on it."""
+
+    title: str
+    url: str
+    source: str
+    deadline: str  # as the page gives it, ISO
+    days_left: int
+    how_to_comment: str  # the call for comments: where to send them, the contacts

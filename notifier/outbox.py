@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 
 from storage import Database, OutboxMessage, utcnow
 
-from .email import PermanentDeliveryError
+from .email import ChannelDownError, PermanentDeliveryError
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=15)
@@ -37,6 +37,11 @@ class DispatchReport:
     failed: int = 0
     pending: int = 0
     error: str | None = None
+
+
+def idempotency_key(message: OutboxMessage) -> str:
+    """The same for every send of one message, so a receiver can drop the rare duplicate."""
+    return f"policywatch-outbox-{message.id}-{message.created_at:%Y%m%d%H%M%S}"
 
 
 def _claim(db: Database, now: datetime) -> list[OutboxMessage]:
@@ -80,10 +85,10 @@ def _settle(db: Database, message_id: int, error: Exception | None, *, channel_d
         return message.status
 
 
-def dispatch(db: Database, channels: dict[str, Channel]) -> DispatchReport:
+def dispatch(db: Database, channels: dict[str, Channel], now: datetime | None = None) -> DispatchReport:
     """Send every due pending message; never raises for a channel that is down."""
     report = DispatchReport()
-    messages = _claim(db, utcnow())
+    messages = _claim(db, now or utcnow())
     by_channel: dict[str, list[OutboxMessage]] = {}
     for message in messages:
         by_channel.setdefault(message.channel, []).append(message)
@@ -94,7 +99,7 @@ def dispatch(db: Database, channels: dict[str, Channel]) -> DispatchReport:
             if channel is None:
                 raise RuntimeError(f"no {name} channel is configured")
             for message, error in channel.deliver(batch):
-                status = _settle(db, message.id, error)
+                status = _settle(db, message.id, error, channel_down=isinstance(error, ChannelDownError))
                 unsettled.discard(message.id)
                 report.sent += status == "sent"
                 report.failed += status == "failed"
@@ -111,3 +116,22 @@ def dispatch(db: Database, channels: dict[str, Channel]) -> DispatchReport:
 def pending_count(db: Database) -> int:
     with db.session() as session:
         return len(session.scalars(select(OutboxMessage.id).where(OutboxMessage.status != "sent")).all())
+
+
+def waiting(db: Database) -> list[OutboxMessage]:
+    """Messages not sent yet (pending, being sent, failed), oldest first, for `policywatch outbox`."""
+    with db.session() as session:
+        return list(
+            session.scalars(select(OutboxMessage).where(OutboxMessage.status != "sent").order_by(OutboxMessage.id))
+        )
+
+
+def retry(db: Database, message_id: int, now: datetime | None = None) -> bool:
+    """A failed message back to pending, due now, with its attempts counted afresh."""
+    with db.session() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == "failed")
+            .values(status="pending", attempts=0, next_attempt_at=now or utcnow())
+        )
+        return result.rowcount == 1

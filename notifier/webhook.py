@@ -9,6 +9,7 @@ import requests
 from storage import OutboxMessage
 
 from .email import PermanentDeliveryError
+from .outbox import idempotency_key
 
 TIMEOUT_SECONDS = 15
 
@@ -23,7 +24,12 @@ class WebhookChannel:
         for message in messages:
             payload = {"subject": message.subject, "text": message.body_text, "html": message.body_html}
             try:
-                response = self.http.post(message.recipient, json=payload, timeout=TIMEOUT_SECONDS)
+                response = self.http.post(
+                    message.recipient,
+                    json=payload,
+                    headers={"Idempotency-Key": idempotency_key(message)},
+                    timeout=TIMEOUT_SECONDS,
+                )
             except requests.RequestException as exc:
                 yield message, exc
                 continue

@@ -181,6 +181,27 @@ class Subscription(Base):
     sources: Mapped[list[Any]] = mapped_column(default=list)  # empty: every source
     keywords: Mapped[list[Any]] = mapped_column(default=list)  # empty: every document
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # immediate: a message per crawl (held during quiet_hours, "22:00-07:00" local); daily or
+    # weekly: a digest at digest_at local time (weekly: on Mondays).
+    rhythm: Mapped[str] = mapped_column(String(10), default="immediate", server_default="immediate")
+    digest_at: Mapped[str] = mapped_column(String(5), default="08:00", server_default="08:00")
+    quiet_hours: Mapped[str | None] = mapped_column(String(11))
+    last_digest_at: Mapped[datetime | None]  # the end of the period the last digest covered
+    remind_days: Mapped[int | None]  # remind of open drafts whose comment deadline is this near
+    last_reminder_on: Mapped[str | None] = mapped_column(String(10))  # local date of the last reminder
+    follows: Mapped[list[Follow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class Follow(Base):
+    """A subscriber told about one document whatever their filters say (and about its final)."""
+
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("subscription_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class OutboxMessage(Base):
@@ -197,6 +218,10 @@ class OutboxMessage(Base):
     body_html: Mapped[str] = mapped_column(Text, default="")
     change_ids: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(10), default="changes", server_default="changes")  # digest, reminder
+    body_markdown: Mapped[str] = mapped_column(Text, default="", server_default="")  # for chat apps
+    subscription_id: Mapped[int | None]  # who it is for; no foreign key: a message outlives its subscription
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))  # List-Unsubscribe (RFC 8058)
     # pending -> sending -> sent; back to pending (with a later next_attempt_at) on failure
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from . import search
-from .models import Change, Document, Fetch, Link, Source, Subscription, Version
+from .models import Change, Document, Fetch, Follow, Link, Source, Subscription, Version, utcnow
 
 
 def list_changes(
@@ -21,7 +21,9 @@ def list_changes(
     limit: int | None = None,
     offset: int = 0,
     newest_first: bool = False,
+    among: DocumentFilter | None = None,
 ) -> list[Change]:
+    """Change events, filtered; `among` keeps those of the documents a document-list search selects."""
     query = (
         select(Change)
         .join(Document, Change.document_id == Document.id)
@@ -38,6 +40,10 @@ def list_changes(
         query = query.where(Source.name == source)
     if kind:
         query = query.where(Change.kind == kind)
+    if among is not None:
+        query = _among(session, query, among)
+        if query is None:
+            return []
     query = query.order_by(Change.id.desc() if newest_first else Change.id).offset(offset)
     if limit:
         query = query.limit(limit)
@@ -53,6 +59,25 @@ class DocumentFilter:
     status: str | None = None  # draft or final
     changed_since: datetime | None = None
     has_final: bool = False
+
+
+def _among(session: Session, query: Select, filters: DocumentFilter) -> Select | None:
+    """The query kept to the filters' documents (Document and Source joined); None when the
+    search can match nothing."""
+    if filters.q:
+        matching = search.search(session, filters.q)
+        if matching is None:
+            return None
+        query = query.where(Document.id.in_(select(matching.subquery().c.document_id)))
+    if filters.source:
+        query = query.where(Source.name == filters.source)
+    if filters.status:
+        query = query.where(Document.status == filters.status)
+    if filters.changed_since:
+        query = query.where(Document.last_changed_at >= filters.changed_since)
+    if filters.has_final:
+        query = query.where(Document.id.in_(select(Link.draft_id)))
+    return query
 
 
 COUNT_CAP = 1000  # matches are counted up to this many: a count of them all grows with the history
@@ -75,14 +100,7 @@ def documents(session: Session, filters: DocumentFilter, *, offset: int = 0, lim
             return Found([], 0, True)
         hits = matching.subquery()
         query = query.join(hits, hits.c.document_id == Document.id)
-    if filters.source:
-        query = query.where(Source.name == filters.source)
-    if filters.status:
-        query = query.where(Document.status == filters.status)
-    if filters.changed_since:
-        query = query.where(Document.last_changed_at >= filters.changed_since)
-    if filters.has_final:
-        query = query.where(Document.id.in_(select(Link.draft_id)))
+    query = _among(session, query, replace(filters, q=""))
     query = query.where(Document.current_version_id.is_not(None))
     counted = session.scalar(select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery())) or 0
     if filters.q:
@@ -93,17 +111,56 @@ def documents(session: Session, filters: DocumentFilter, *, offset: int = 0, lim
     return Found(rows, min(counted, COUNT_CAP), counted <= COUNT_CAP)
 
 
-def subscribe(session: Session, address: str, sources: list[str], keywords: list[str], channel: str) -> Subscription:
-    """Create the subscription, or replace the filters of an existing one for the address."""
+@dataclass
+class Rhythm:
+    """When a subscriber is told (notifier/rhythm.py checks the values)."""
+
+    rhythm: str = "immediate"
+    digest_at: str = "08:00"
+    quiet_hours: str | None = None
+    remind_days: int | None = None
+
+
+def subscribe(
+    session: Session, address: str, sources: list[str], keywords: list[str], channel: str, rhythm: Rhythm | None = None
+) -> Subscription:
+    """Create the subscription, or replace the filters and rhythm of an existing one for the address."""
     subscription = session.scalar(
         select(Subscription).where(Subscription.channel == channel, Subscription.address == address)
     )
     if subscription is None:
-        subscription = Subscription(channel=channel, address=address)
+        subscription = Subscription(channel=channel, address=address, created_at=utcnow())
         session.add(subscription)
     subscription.sources, subscription.keywords = sorted(set(sources)), sorted(set(keywords))
+    rhythm = rhythm or Rhythm()
+    if rhythm.rhythm != subscription.rhythm:
+        subscription.last_digest_at = utcnow()  # a digest covers what happens from now on
+    subscription.rhythm, subscription.digest_at = rhythm.rhythm, rhythm.digest_at
+    subscription.quiet_hours, subscription.remind_days = rhythm.quiet_hours, rhythm.remind_days
     session.flush()
     return subscription
+
+
+def follow(session: Session, address: str, document_id: int, channel: str) -> Subscription:
+    """The address is told about this document whatever its filters say. A new address gets a
+    subscription whose source filter names no source, so it hears of followed documents only."""
+    subscription = session.scalar(
+        select(Subscription).where(Subscription.channel == channel, Subscription.address == address)
+    )
+    if subscription is None:
+        subscription = Subscription(channel=channel, address=address, sources=[FOLLOW_ONLY], keywords=[])
+        session.add(subscription)
+        session.flush()
+    exists = session.scalar(
+        select(Follow.id).where(Follow.subscription_id == subscription.id, Follow.document_id == document_id)
+    )
+    if exists is None:
+        session.add(Follow(subscription_id=subscription.id, document_id=document_id))
+        session.flush()
+    return subscription
+
+
+FOLLOW_ONLY = "(followed documents only)"  # the source filter of a subscription made by follow
 
 
 def unsubscribe(session: Session, address: str) -> int:

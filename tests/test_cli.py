@@ -70,7 +70,7 @@ def test_diff_html_page_is_written_and_escaped(workspace, site, tmp_path):
 def test_subscribe_and_unsubscribe(workspace):
     out = workspace.cli("subscribe", "a@example.org", "--source", "kjfw", "--keyword", "高新区").stdout
     assert "a@example.org" in out and "kjfw" in out and "高新区" in out
-    assert workspace.cli("subscribe", "not-an-address", check=False).returncode == 1
+    assert workspace.cli("subscribe", "not-an-address", check=False).returncode == 2
     assert workspace.cli("subscribe", "a@example.org", "--source", "nope", check=False).returncode == 1
     assert workspace.cli("unsubscribe", "a@example.org").returncode == 0
     assert workspace.cli("unsubscribe", "a@example.org", check=False).returncode == 1

@@ -201,6 +201,8 @@ def notice_for(session: Session, change: Change) -> Notice:
         removed_chars=change.removed_chars,
         status=meta.get("status", "final"),
         comment_deadline=meta.get("comment_deadline"),
+        document_id=document.id,
+        related_document_id=change.related_document_id,
     )
     labels = (("publish_date", "发布日期"), ("doc_number", "文号"), ("issuer", "发文机关"))
     notice.facts = [(label, meta[key]) for key, label in labels if meta.get(key)]
@@ -221,7 +223,7 @@ def notice_for(session: Session, change: Change) -> Notice:
     return notice
 
 
-def detect_and_enqueue(session: Session, runs: list[Run], base_url: str = "") -> list[Change]:
+def detect_and_enqueue(session: Session, runs: list[Run], delivery: compose.Delivery) -> list[Change]:
     """Events for the runs' sources, their counts on each run, and the outbox messages: one unit."""
     run_by_source = {run.source_id: run.id for run in runs}
     run_ids = pending_runs(session, runs)
@@ -235,7 +237,7 @@ def detect_and_enqueue(session: Session, runs: list[Run], base_url: str = "") ->
         run.documents_removed = sum(c.kind == "removed" for c in mine)
     session.execute(update(Run).where(Run.id.in_(run_ids)).values(changes_detected=True))
     if changes and compose.subscriptions(session):  # rendering diffs for nobody is wasted work
-        compose.enqueue(session, with_attachments([notice_for(session, c) for c in changes]), base_url)
+        compose.enqueue(session, with_attachments([notice_for(session, c) for c in changes]), delivery)
     return changes
 
 

@@ -59,6 +59,8 @@ HELP = {
     "alerts": "Telling ops when a source breaks.",
     "alerts.ops_email": "who is told; unset: nobody (status still shows it)",
     "alerts.after_failures": "failed runs in a row that open an incident",
+    "notify": "Messages to subscribers.",
+    "notify.secret": "signs one-click unsubscribe links (needs [web] base_url); better $POLICYWATCH_SECRET",
     "storage": "What is kept.",
     "storage.keep_fetches": "fetch rows of unchanged pages older than this are pruned (never versions)",
 }

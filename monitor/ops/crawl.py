@@ -19,6 +19,7 @@ from multiprocessing.context import BaseContext
 from crawler.process import CrawlJob, run_crawl
 from crawler.settings import CrawlOptions
 from crawler.source import Source
+from notifier.chat import AppriseChannel
 from notifier.email import EmailChannel
 from notifier.outbox import Channel, DispatchReport, dispatch
 from notifier.webhook import WebhookChannel
@@ -57,7 +58,7 @@ class RunSummary:
 
 
 def channels(settings: Settings) -> dict[str, Channel]:
-    return {"email": EmailChannel(settings.smtp), "webhook": WebhookChannel()}
+    return {"email": EmailChannel(settings.smtp), "webhook": WebhookChannel(), "chat": AppriseChannel()}
 
 
 def crawl_options(settings: Settings, log_level: str = "WARNING") -> CrawlOptions:
@@ -183,7 +184,7 @@ def finish(
                 status, _, reason = (forced or "crashed:the crawl process ended early").partition(":")
                 run.status, run.finished_at = status, utcnow()
                 run.error = reason or _FORCED_REASONS.get(status, status)
-        detect_and_enqueue(session, runs, settings.web.base_url)
+        detect_and_enqueue(session, runs, settings.delivery())
         summaries = [
             RunSummary(
                 run.source.name,

@@ -35,7 +35,7 @@ from storage.retention import duration, prune_fetches
 
 from ..config import ConfigError, load_settings, load_sources
 from ..detect import similarity
-from . import alerts
+from . import alerts, periodic
 from .crawl import channels, crawl
 from .schedule import JOB_TABLE, trigger
 
@@ -52,6 +52,15 @@ def crawl_source(name: str) -> None:
 def dispatch_outbox() -> None:
     if _daemon is not None:
         dispatch(_daemon.db, channels(_daemon.settings))
+
+
+def send_on_the_clock() -> None:
+    """Digests that are due and today's deadline reminders, composed then sent."""
+    if _daemon is not None:
+        written = periodic.send_digests(_daemon.db, _daemon.settings)
+        written += periodic.send_reminders(_daemon.db, _daemon.settings)
+        if written:
+            dispatch(_daemon.db, channels(_daemon.settings))
 
 
 def prune_history() -> None:
@@ -131,6 +140,14 @@ class Daemon:
             seconds=daemon.outbox_retry_seconds,
             id="outbox",
             name="send pending messages",
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            send_on_the_clock,
+            "interval",
+            minutes=1,  # digest hours are minutes, so a digest is at most a minute late
+            id="digests",
+            name="compose due digests and deadline reminders",
             replace_existing=True,
         )
         self.scheduler.add_job(

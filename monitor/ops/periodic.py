@@ -1,0 +1,80 @@
+"""What the daemon sends on the clock rather than after a crawl: digests of a period's events
+(daily or weekly, at the subscriber's hour) and reminders of drafts whose comment deadline is
+near (once a day). Each is written with the subscription's bookkeeping in one transaction, so a
+digest or a reminder is composed once, whatever crashes; `now` is injectable for tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from notifier import compose
+from notifier.notices import DraftReminder
+from notifier.rhythm import digest_period
+from storage import Change, Database, Subscription, utcnow
+
+from ..config import Settings
+from ..detect.changes import notice_for, with_attachments
+from ..detect.deadlines import drafts_closing, how_to_comment
+
+
+def send_digests(db: Database, settings: Settings, now: datetime | None = None) -> int:
+    """Compose every digest that is due; returns how many messages were written."""
+    now, delivery, written = now or utcnow(), settings.delivery(), 0
+    with db.session() as session:
+        digesting = session.scalars(select(Subscription).where(Subscription.rhythm.in_(("daily", "weekly"))))
+        for subscription in digesting:
+            since = subscription.last_digest_at or subscription.created_at
+            period = digest_period(subscription.rhythm, subscription.digest_at, since, now, delivery.timezone)
+            if period is None:
+                continue
+            changes = session.scalars(
+                select(Change)
+                .where(Change.detected_at > period[0], Change.detected_at <= period[1])
+                .order_by(Change.detected_at, Change.id)
+            )
+            notices = with_attachments([notice_for(session, change) for change in changes])
+            written += compose.enqueue_digest(session, subscription, notices, period, delivery) is not None
+            subscription.last_digest_at = period[1]
+    return written
+
+
+def _reminders_for(subscription: Subscription, drafts: list, followed: set[int]) -> list[DraftReminder]:
+    mine = []
+    for draft in drafts:
+        document, version = draft.document, draft.version
+        in_scope = not subscription.sources or document.source.name in subscription.sources
+        haystack = f"{version.title}\n{version.text}"
+        worded = not subscription.keywords or any(word in haystack for word in subscription.keywords)
+        if document.id in followed or (in_scope and worded):
+            mine.append(
+                DraftReminder(
+                    version.title,
+                    document.url,
+                    document.source.name,
+                    draft.deadline.isoformat(),
+                    draft.days_left,
+                    how_to_comment(version.text),
+                )
+            )
+    return mine
+
+
+def send_reminders(db: Database, settings: Settings, now: datetime | None = None) -> int:
+    """Once a local day per subscriber who asked: the open drafts whose deadline is near."""
+    delivery = settings.delivery()
+    today = (now or utcnow()).replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(delivery.timezone)).date()
+    written = 0
+    with db.session() as session:
+        asking = session.scalars(select(Subscription).where(Subscription.remind_days.is_not(None)))
+        follows = compose.followed_documents(session)
+        for subscription in asking:
+            if subscription.last_reminder_on == today.isoformat():
+                continue
+            drafts = drafts_closing(session, today, subscription.remind_days)
+            mine = _reminders_for(subscription, drafts, follows[subscription.id])
+            written += compose.enqueue_reminder(session, subscription, mine, delivery) is not None
+            subscription.last_reminder_on = today.isoformat()
+    return written

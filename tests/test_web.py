@@ -154,9 +154,30 @@ def test_atom_feeds_parse(web):
     kinds = {entry.tags[0].term for entry in feed.entries}
     assert {"new", "changed", "finalized"} <= kinds
     assert all(entry.link.startswith(base + "/changes/") for entry in feed.entries)
+    assert any(entry.title.startswith("[new] <script>") for entry in feed.entries)  # the hostile title, as text
     per_source = feedparser.parse(_get(base + "/sources/kjfw/changes.atom"))
     assert not per_source.bozo and per_source.entries
     assert all("kjfw" in entry.summary for entry in per_source.entries)
+
+
+def test_a_search_of_the_document_list_is_a_feed_linked_from_the_list(web, browser):
+    base, _ = web
+    page = browser.new_page()
+    page.goto(base + "/?q=" + urllib.parse.quote("万盛") + "&status=final")
+    href = page.get_attribute("a.feed", "href")
+    assert href == "/changes.atom?q=" + urllib.parse.quote("万盛") + "&status=final"
+    assert page.get_attribute("link[type='application/atom+xml']", "href") == href
+    feed = feedparser.parse(_get(base + href))
+    assert not feed.bozo and feed.entries and "万盛" in feed.feed.title
+    assert all("万盛" in entry.title for entry in feed.entries)
+    assert {entry.tags[0].term for entry in feed.entries} == {"new", "changed"}
+    finals_only = feedparser.parse(_get(base + "/changes.atom?has_final=true"))
+    assert [e.tags[0].term for e in finals_only.entries] == ["new"]  # the draft's own events
+    assert "征求意见稿" in finals_only.entries[0].title and "nx-kjt" in finals_only.entries[0].summary
+    changed = feedparser.parse(_get(base + "/changes.atom?source=kjfw&kind=changed"))
+    assert [e.tags[0].term for e in changed.entries] == ["changed"] and "kjfw" in changed.entries[0].summary
+    nothing = feedparser.parse(_get(base + "/changes.atom?q=" + urllib.parse.quote("没有这样的词语组合")))
+    assert not nothing.bozo and nothing.entries == []
 
 
 def test_json_api_shapes(web):

@@ -1,4 +1,4 @@
-"""The admin pages: crawl a source now, manage subscriptions. Every action needs the token from
+"""The admin pages: crawl a source now, manage subscriptions, follow a document. Every action needs the token from
 the config ([web] admin_token), as a form field or a Bearer header; without one, actions are off."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
+from notifier.address import channel_of
 from storage import Subscription, queries
 
-from .common import Db, page, settings_of
+from .common import Db, get_document, page, settings_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,6 +71,27 @@ def admin_subscribe(
     if remove:
         queries.unsubscribe(s, address)
     else:
-        channel = "webhook" if address.startswith(("http://", "https://")) else "email"
-        queries.subscribe(s, address, [], keywords.split(), channel)
+        queries.subscribe(s, address, [], keywords.split(), _channel(address))
     return RedirectResponse("/admin?message=saved", status_code=303)
+
+
+def _channel(address: str) -> str:
+    try:
+        return channel_of(address.strip())
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+
+
+@router.post("/admin/follow")
+def admin_follow(
+    request: Request,
+    s: Db,
+    address: Annotated[str, Form()],
+    document_id: Annotated[int, Form()],
+    token: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """The address is told about this document (and its final) whatever its filters say."""
+    _require_admin(request, token)
+    get_document(s, document_id)
+    queries.follow(s, address.strip(), document_id, _channel(address))
+    return RedirectResponse(f"/documents/{document_id}?followed=1", status_code=303)

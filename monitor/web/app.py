@@ -1,7 +1,8 @@
 """`policywatch serve`: the researchers' web page and its JSON API, over the same database.
 
 create_app() only assembles: one router per audience — HTML pages (pages.py), the JSON API
-(api.py), Atom feeds (feeds.py), admin (admin.py) — sharing the helpers in common.py.
+(api.py), Atom feeds (feeds.py), admin (admin.py), unsubscribe links (unsubscribe.py) —
+sharing the helpers in common.py.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from storage import Database, search
 
 from ..config import Settings
-from . import admin, api, feeds, pages
+from . import admin, api, feeds, pages, unsubscribe
 from .common import HERE
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,6 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         daemon=True,
     ).start()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (pages.router, feeds.router, api.router, api.health, admin.router):
+    for router in (pages.router, feeds.router, api.router, api.health, admin.router, unsubscribe.router):
         app.include_router(router)
     return app

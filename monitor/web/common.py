@@ -12,10 +12,12 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from notifier.address import shown
 from storage import Change, Document, Source, Version, queries, utcnow
 
 from ..config import Settings
@@ -28,8 +30,11 @@ KIND_LABELS = {"new": "新发布", "changed": "已修改", "removed": "已删除
 PERIODS = {"today": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=31)}
 
 # Autoescaped (crawled text is hostile); the diff stylesheet is ours.
-templates = Jinja2Templates(directory=HERE / "templates")
+templates = Jinja2Templates(
+    env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "xml", "atom"]))
+)
 templates.env.globals.update(kind_labels=KIND_LABELS, diff_css=Markup(stylesheet()))
+templates.env.filters["address"] = shown  # chat URLs carry tokens
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -94,16 +99,21 @@ class ListQuery:
 FIRST_INDEX_WAIT = 10.0  # seconds a search waits for the server's first indexing pass
 
 
-def find(request: Request, s: Session, asked: ListQuery) -> queries.Found:
-    """One page of the documents the list's filters and search select, and how many (capped).
-    Right after the server starts, a search waits (a little) for the first indexing pass."""
+def document_filter(request: Request, asked: ListQuery) -> queries.DocumentFilter:
+    """The list's filters for the storage query. Right after the server starts, a search waits
+    (a little) for the first indexing pass."""
     if asked.q:
         request.app.state.indexed.wait(FIRST_INDEX_WAIT)
-    found = queries.DocumentFilter(
+    return queries.DocumentFilter(
         q=asked.q.strip(),
         source=asked.source or None,
         status=asked.status or None,
         changed_since=since(asked.period),
         has_final=asked.has_final,
     )
+
+
+def find(request: Request, s: Session, asked: ListQuery) -> queries.Found:
+    """One page of the documents the list's filters and search select, and how many (capped)."""
+    found = document_filter(request, asked)
     return queries.documents(s, found, offset=(asked.page - 1) * PER_PAGE, limit=PER_PAGE)

@@ -1,14 +1,18 @@
-"""Atom feeds of the change events, for feed readers: all sources, or one."""
+"""Atom feeds of the change events, for feed readers: of everything, of one source, or of any
+search and filter of the document list (a saved search a feed reader subscribes to)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from storage import queries, utcnow
 
 from ..present import iso
-from .common import Db, templates
+from .common import Db, ListQuery, document_filter, templates
 
 router = APIRouter(include_in_schema=False)
 FEED_ENTRIES = 100
@@ -16,10 +20,20 @@ FEED_ENTRIES = 100
 
 @router.get("/changes.atom")
 @router.get("/sources/{source}/changes.atom")
-def atom(request: Request, s: Db, source: str | None = None) -> Response:
-    rows = queries.list_changes(s, source=source, limit=FEED_ENTRIES, newest_first=True)
+def atom(
+    request: Request, s: Db, asked: Annotated[ListQuery, Depends()], kind: str = "", source: str | None = None
+) -> Response:
+    among = replace(document_filter(request, asked), source=source or asked.source or None)
+    rows = queries.list_changes(s, kind=kind or None, limit=FEED_ENTRIES, newest_first=True, among=among)
     updated = rows[0].detected_at if rows else utcnow()
+    base = str(request.base_url).rstrip("/")
+    query = request.url.query
     body = templates.get_template("changes.atom").render(
-        changes=rows, source=source, updated=iso(updated), base=str(request.base_url).rstrip("/")
+        changes=rows,
+        title=" · ".join(x for x in (among.source, asked.q.strip(), kind) if x),
+        self_url=str(request.url),
+        html_url=f"{base}/?{query}" if query else f"{base}/changes",
+        updated=iso(updated),
+        base=base,
     )
     return Response(body, media_type="application/atom+xml; charset=utf-8")

@@ -5,6 +5,7 @@ JavaScript off, and htmx (vendored) only swaps the result lists in place."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -49,7 +50,14 @@ def document_list(request: Request, s: Db, asked: Annotated[ListQuery, Depends()
         pages=max(1, -(-found.total // PER_PAGE)),
         sources=source_names(s),
         form=asked,
+        feed=_feed_url(request),
     )
+
+
+def _feed_url(request: Request) -> str:
+    """The Atom feed of the changes to the documents this search and these filters select."""
+    kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page" and v])
+    return f"/changes.atom?{kept}" if kept else "/changes.atom"
 
 
 @router.get("/documents/{document_id}")

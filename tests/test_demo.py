@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from email import message_from_bytes, policy
 
 from .conftest import POLICYWATCH
 
@@ -19,4 +20,14 @@ def test_the_demo_shows_edits_a_final_and_the_edited_pdf(tmp_path):
     assert "finalized" in out and "400家 → 500家" in out  # the draft against its final
     assert "dabancheng-plan.pdf" in out and "3 家 → 5 家" in out  # the PDF attachment's edit
     assert "removed" in out
-    assert len(list((tmp_path / "demo" / "mail").glob("*.eml"))) >= 2
+    mails = [
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in sorted((tmp_path / "demo" / "mail").glob("*.eml"))
+    ]
+    to_digest = [m for m in mails if m["To"] == "digest@example.org"]
+    assert [m["Subject"].split(":")[0] for m in to_digest] == ["[policywatch] 1 draft", "[policywatch] daily digest"]
+    reminder, digest = (m.get_body(("plain",)).get_content() for m in to_digest)
+    assert "2021-05-12 (3 days left)" in reminder and "nxkjtgyc@163.com" in reminder
+    assert "【nx-kjt】" in digest and "正式稿 finalized" in digest
+    assert all("/unsubscribe/" in m["List-Unsubscribe"] for m in mails)
+    assert len(mails) >= 4

@@ -1,5 +1,9 @@
 """The offline demonstration: a local government site, a local mail sink, two crawls.
 
+A third subscriber takes a daily digest and deadline reminders: after the first crawl the demo
+sets its clock to three days before the draft's comment deadline (a reminder), after the second
+to the next morning (the digest). Both land in the mail sink with one-click unsubscribe links.
+
 One policy is published only as a PDF attached to a cover note. Between the crawls the site edits
 two documents and that PDF, publishes the final version of a draft at another address, and takes
 one page down, while its chrome (counters, sidebars, timestamps) changes on every request.
@@ -8,16 +12,20 @@ Nothing leaves 127.0.0.1.
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from storage import Change, Database, queries
+from notifier.outbox import dispatch
+from storage import Change, Database, queries, utcnow
 
 from ..config import Settings, load_settings
 from ..detect.changes import change_diff
 from ..diff.render_html import render_page
 from ..diff.render_text import render_terminal
+from ..ops import periodic
 from ..present import change_line
 from .files import cover_note, pdf_bytes
 from .mailsink import MailSink
@@ -26,6 +34,9 @@ from .site import DemoSite
 
 WATCHER = "watcher@example.org"
 KEYWORD_WATCHER = "kaifaqu@example.org"
+DIGEST_WATCHER = "digest@example.org"
+# The Ningxia draft's comments close on 2021-05-12: the reminder's day is three days before.
+REMINDER_DAY = datetime(2021, 5, 9, 1, 0)  # 09:00 in Beijing, as naive UTC
 # (path key, old text, new text): two quiet edits of the kind that matter to readers.
 EDITS = [
     ("wansheng", "创建市级高新区各项指标任务总体完成率达80%以上", "创建市级高新区各项指标任务总体完成率达85%以上"),
@@ -70,7 +81,9 @@ def _config(folder: Path, site: DemoSite, sink: MailSink) -> Path:
         'database_url = "sqlite:///policywatch.db"\nseeds_dir = "seeds"\n\n'
         "[crawl]\n# Politeness lifted for the local demo site only; the defaults are 1 s per domain.\n"
         "delay = 0.1\nconcurrency_per_domain = 4\n\n"
-        f'[smtp]\nhost = "127.0.0.1"\nport = {sink.port}\nfrom_addr = "policywatch@demo.local"\n',
+        f'[smtp]\nhost = "127.0.0.1"\nport = {sink.port}\nfrom_addr = "policywatch@demo.local"\n\n'
+        "# Links in messages point at `policywatch serve`; the secret signs their unsubscribe links.\n"
+        f'[web]\nbase_url = "http://127.0.0.1:8000"\n\n[notify]\nsecret = "{secrets.token_urlsafe(24)}"\n',
         encoding="utf-8",
     )
     return config
@@ -84,6 +97,17 @@ def _crawl(settings: Settings, db: Database, label: str) -> None:
     for summary in summaries:
         print("  " + summary.line())
     print(f"  notifications: {report.sent} sent, {report.pending} pending")
+
+
+def _on_the_clock(settings: Settings, db: Database, now: datetime, label: str) -> None:
+    """What the daemon sends on the clock, at the demo's chosen time."""
+    from ..ops.crawl import channels
+
+    print(f"\n== {label}")
+    reminders = periodic.send_reminders(db, settings, now=now)
+    digests = periodic.send_digests(db, settings, now=now)
+    report = dispatch(db, channels(settings))
+    print(f"  {reminders} deadline reminder(s), {digests} digest(s); notifications: {report.sent} sent")
 
 
 def run_demo(folder: Path) -> int:
@@ -110,9 +134,14 @@ def run_demo(folder: Path) -> int:
         with db.session() as session:
             queries.subscribe(session, WATCHER, [], [], "email")
             queries.subscribe(session, KEYWORD_WATCHER, [], ["实施意见"], "email")
-        print(f"subscribed {WATCHER} (everything) and {KEYWORD_WATCHER} (keyword 实施意见)")
+            queries.subscribe(session, DIGEST_WATCHER, [], [], "email", queries.Rhythm("daily", "08:00", None, 3))
+        print(
+            f"subscribed {WATCHER} (everything), {KEYWORD_WATCHER} (keyword 实施意见) and {DIGEST_WATCHER} "
+            "(a daily digest at 08:00, and reminders of comment deadlines three days ahead)"
+        )
 
         _crawl(settings, db, "first crawl: everything is new")
+        _on_the_clock(settings, db, REMINDER_DAY, "the clock set to 2021-05-09, three days before a draft's deadline")
         with db.session() as session:
             seen = len(queries.list_changes(session))
         for key, old, new in EDITS:
@@ -125,6 +154,7 @@ def run_demo(folder: Path) -> int:
             f"{final_path}, one page removed; counters, sidebars and timestamps changed on every request"
         )
         _crawl(settings, db, "second crawl")
+        _on_the_clock(settings, db, utcnow() + timedelta(days=1), "the clock set to the next day: the daily digest")
 
         with db.session() as session:
             later = queries.list_changes(session)[seen:]
@@ -141,6 +171,10 @@ def run_demo(folder: Path) -> int:
     print(f"\ne-mails: {len(mails)} in {folder / 'mail'}")
     print(f"database: {settings.database_url}")
     print(f"try: .venv/bin/policywatch --config {folder / 'policywatch.toml'} changes")
+    print(
+        f"     .venv/bin/policywatch --config {folder / 'policywatch.toml'} serve"
+        "   (the e-mails' diff and unsubscribe links point there)"
+    )
     return 0
 
 

@@ -8,12 +8,15 @@ import apprise
 
 from .chat import check_chat_url, is_chat_address
 
+MAX_LENGTH = 500  # the column's size
 # No spaces, commas or angle brackets: an address goes into a To: header as it is.
 _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+")
 
 
 def channel_of(address: str) -> str:
     """email, webhook (an http(s) URL) or chat (an Apprise URL); ValueError saying why not, in one line."""
+    if len(address) > MAX_LENGTH or not address.isprintable():
+        raise ValueError(f"an address is one line of at most {MAX_LENGTH} characters")
     if is_chat_address(address):
         problem = check_chat_url(address)
         if problem:

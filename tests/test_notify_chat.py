@@ -78,6 +78,8 @@ def test_a_bad_chat_address_is_refused_in_one_line(workspace):
         result = workspace.cli("subscribe", address, check=False)
         assert result.returncode == 2, address
         assert result.stderr.count("\n") == 1 and "Apprise" in result.stderr, result.stderr
+    injected = workspace.cli("subscribe", "a@example.org\nBcc: all@example.org", check=False)
+    assert injected.returncode == 2 and "one line" in injected.stderr
     assert workspace.cli("subscribe", "dingtalk://abcdefabcdef1234567890/").returncode == 0
 
 

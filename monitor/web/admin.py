@@ -14,7 +14,7 @@ from sqlalchemy import select
 from notifier.address import channel_of
 from storage import Subscription, queries
 
-from .common import Db, get_document, page, settings_of
+from .common import Db, WriteDb, get_document, page, settings_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,7 +61,7 @@ def admin_crawl(
 @router.post("/admin/subscriptions")
 def admin_subscribe(
     request: Request,
-    s: Db,
+    s: WriteDb,
     address: Annotated[str, Form()],
     keywords: Annotated[str, Form()] = "",
     token: Annotated[str, Form()] = "",
@@ -85,7 +85,7 @@ def _channel(address: str) -> str:
 @router.post("/admin/follow")
 def admin_follow(
     request: Request,
-    s: Db,
+    s: WriteDb,
     address: Annotated[str, Form()],
     document_id: Annotated[int, Form()],
     token: Annotated[str, Form()] = "",

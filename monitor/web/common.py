@@ -43,6 +43,8 @@ def _session(request: Request) -> Iterator[Session]:
 
 
 Db = Annotated[Session, Depends(_session)]
+# For routes that write: committed before the response goes out, so the next request sees it.
+WriteDb = Annotated[Session, Depends(_session, scope="function")]
 
 
 def settings_of(request: Request) -> Settings:

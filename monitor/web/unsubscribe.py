@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from notifier.address import shown
 from notifier.unsubscribe import subscription_for
 
-from .common import Db, page, settings_of
+from .common import Db, WriteDb, page, settings_of
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -31,7 +31,7 @@ def confirm(request: Request, s: Db, token: str) -> HTMLResponse:
 
 
 @router.post("/unsubscribe/{token}")
-def unsubscribe(request: Request, s: Db, token: str) -> HTMLResponse:
+def unsubscribe(request: Request, s: WriteDb, token: str) -> HTMLResponse:
     subscription = subscription_for(s, settings_of(request).notify.secret, token)
     if subscription is None:
         return _not_valid(request)

@@ -119,6 +119,9 @@ class Run(Base):
     rendered: Mapped[bool] = mapped_column(default=False)  # a browser rendered some of its pages
     # Its static listing named no documents but runs scripts: the crawl tries again in a browser.
     needs_browser: Mapped[bool] = mapped_column(default=False)
+    # Crawled on a Scrapyd node (monitor/ops/cluster/): which, and its job there.
+    node: Mapped[str | None] = mapped_column(String(200))
+    job_id: Mapped[str | None] = mapped_column(String(64))
 
     source: Mapped[Source] = relationship()
 
@@ -294,6 +297,21 @@ class Incident(Base):
     closed_at: Mapped[datetime | None]
 
     source: Mapped[Source] = relationship()
+
+
+class NodeIncident(Base):
+    """A crawl node that does not answer, or refuses (credentials, code not deployed): one alert
+    when it opens, one when the node answers again."""
+
+    __tablename__ = "node_incidents"
+    __table_args__ = (Index("ix_node_incidents_open", "node", "closed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    node: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # node_down, node_error
+    detail: Mapped[str] = mapped_column(Text, default="")
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
 
 
 class SearchState(Base):

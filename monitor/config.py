@@ -6,10 +6,11 @@ Every problem in a config or seed file becomes one ConfigError naming the file a
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from crawler.source import Politeness, Source
 from notifier.compose import Delivery
@@ -44,6 +45,9 @@ class DaemonSettings(BaseModel):
     outbox_retry_seconds: float = Field(300.0, gt=0)
     index_seconds: float = Field(600.0, gt=0, description="how often the related-documents index is updated")
     timezone: str = "Asia/Shanghai"  # for crontab schedules
+    failover_seconds: float = Field(
+        30.0, gt=0, description="a standby daemon takes over within this long after the leader dies"
+    )
 
 
 class AlertSettings(BaseModel):
@@ -51,6 +55,32 @@ class AlertSettings(BaseModel):
 
     ops_email: str | None = None
     after_failures: int = Field(3, ge=1)
+
+
+class ClusterSettings(BaseModel):
+    """Scrapyd nodes that crawl for this scheduler (monitor/ops/cluster/); none: crawl here."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    nodes: list[str] = Field([], description="Scrapyd URLs, e.g. http://crawl-1:6800")
+    project: str = Field("policywatch", pattern=r"^[A-Za-z0-9_-]+$")
+    # Scrapyd's own basic auth; from $POLICYWATCH_SCRAPYD_USERNAME and $POLICYWATCH_SCRAPYD_PASSWORD.
+    username: str | None = None
+    password: str | None = Field(None, repr=False)
+    poll_seconds: float = Field(2.0, gt=0, description="how often running jobs are checked")
+    lost_job_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="a job its node no longer lists (or a node that stopped answering) is crashed after this",
+    )
+
+    @field_validator("nodes")
+    @classmethod
+    def _http_urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if not re.match(r"^https?://[^/\s]+/?$", url):
+                raise ValueError(f"not a Scrapyd address (http://host:6800): {url!r}")
+        return [url.rstrip("/") for url in urls]
 
 
 class NotifySettings(BaseModel):
@@ -71,6 +101,7 @@ class Settings(BaseModel):
     alerts: AlertSettings = AlertSettings()
     storage: StorageSettings = StorageSettings()
     notify: NotifySettings = NotifySettings()
+    cluster: ClusterSettings = ClusterSettings()
     crawl_time_limit: float = Field(3600.0, gt=0, description="seconds before a crawl is stopped")
     crawl_memory_limit_mb: int = Field(1024, ge=0, description="a crawl using more is stopped; 0: no limit")
     http_cache_dir: Path | None = Path("data/httpcache")  # for conditional requests; relative to the config
@@ -128,6 +159,14 @@ def load_settings(path: str | Path | None = None, environ: dict[str, str] | None
         raise ConfigError(f"{config_path}: base_dir: unknown key")
     if "POLICYWATCH_SMTP_PASSWORD" in env and isinstance(data.get("smtp", {}), dict):
         data["smtp"] = {**data.get("smtp", {}), "password": env["POLICYWATCH_SMTP_PASSWORD"]}
+    if isinstance(data.get("cluster", {}), dict):
+        credentials = {
+            k: env[f"POLICYWATCH_SCRAPYD_{k.upper()}"]
+            for k in ("username", "password")
+            if f"POLICYWATCH_SCRAPYD_{k.upper()}" in env
+        }
+        if credentials:
+            data["cluster"] = {**data.get("cluster", {}), **credentials}
     if "POLICYWATCH_SECRET" in env and isinstance(data.get("notify", {}), dict):
         data["notify"] = {**data.get("notify", {}), "secret": env["POLICYWATCH_SECRET"]}
     try:

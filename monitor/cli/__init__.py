@@ -8,7 +8,7 @@ import sys
 from typing import NoReturn
 
 from ..config import ConfigError, Settings, load_settings
-from . import delivery, documents, onboarding, operations, subscriptions
+from . import cluster, delivery, documents, onboarding, operations, subscriptions
 from .common import Handler, UsageError
 
 # Commands that read no config: they work in any folder.
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    for group in (onboarding, operations, documents, subscriptions, delivery):
+    for group in (onboarding, operations, cluster, documents, subscriptions, delivery):
         group.register(add)
     return parser
 

@@ -49,18 +49,26 @@ HELP = {
     "web.admin_token": "token for the admin pages; unset: no admin",
     "web.base_url": "the page's public address, for links in messages",
     "daemon": "The scheduler (policywatch run).",
-    "daemon.max_parallel_crawls": "crawls running at once",
+    "daemon.max_parallel_crawls": "crawls running at once, per crawling host (this one, or each node)",
     "daemon.seed_poll_seconds": "how often the seeds folder is checked for edits",
     "daemon.grace_seconds": "how long a running crawl may take to stop on shutdown",
     "daemon.jitter_seconds": "random delay added to each scheduled crawl, so sources spread out",
     "daemon.outbox_retry_seconds": "how often pending messages are tried again",
     "daemon.index_seconds": "how often the related-documents index is updated",
     "daemon.timezone": "the zone of crontab schedules",
+    "daemon.failover_seconds": "a standby daemon takes over within this long after the leader dies",
     "alerts": "Telling ops when a source breaks.",
     "alerts.ops_email": "who is told; unset: nobody (status still shows it)",
     "alerts.after_failures": "failed runs in a row that open an incident",
     "notify": "Messages to subscribers.",
     "notify.secret": "signs one-click unsubscribe links (needs [web] base_url); better $POLICYWATCH_SECRET",
+    "cluster": "Scrapyd nodes that crawl for this scheduler; none: crawl on this host.",
+    "cluster.nodes": 'Scrapyd addresses, e.g. ["http://crawl-1:6800"]; deploy with `policywatch nodes deploy`',
+    "cluster.project": "the Scrapyd project name",
+    "cluster.username": "Scrapyd's basic auth; better $POLICYWATCH_SCRAPYD_USERNAME",
+    "cluster.password": "better $POLICYWATCH_SCRAPYD_PASSWORD",
+    "cluster.poll_seconds": "how often running jobs are checked",
+    "cluster.lost_job_seconds": "a job its node no longer lists (or a silent node) is crashed after this",
     "storage": "What is kept.",
     "storage.keep_fetches": "fetch rows of unchanged pages older than this are pruned (never versions)",
 }
@@ -82,6 +90,8 @@ def _value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
     return json.dumps(str(value), ensure_ascii=False)
 
 

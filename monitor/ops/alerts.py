@@ -74,12 +74,12 @@ def review(session: Session, source: Source, ops_email: str | None, after_failur
             incident = Incident(source_id=source.id, kind=kind, detail=problem.detail)
             session.add(incident)
             changed.append(incident)
-            _notify(session, ops_email, f"[policywatch ops] {source.name}: {kind.replace('_', ' ')}", problem.detail)
+            notify_ops(session, ops_email, f"[policywatch ops] {source.name}: {kind.replace('_', ' ')}", problem.detail)
     for kind, incident in open_.items():
         if kind not in current:
             incident.closed_at = utcnow()
             changed.append(incident)
-            _notify(
+            notify_ops(
                 session,
                 ops_email,
                 f"[policywatch ops] {source.name}: recovered ({kind.replace('_', ' ')})",
@@ -89,6 +89,7 @@ def review(session: Session, source: Source, ops_email: str | None, after_failur
     return changed
 
 
-def _notify(session: Session, ops_email: str | None, subject: str, body: str) -> None:
+def notify_ops(session: Session, ops_email: str | None, subject: str, body: str) -> None:
+    """One message to ops, in the same transaction as the incident it is about."""
     if ops_email:
         session.add(OutboxMessage(channel="email", recipient=ops_email, subject=subject, body_text=body + "\n"))

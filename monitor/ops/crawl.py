@@ -127,15 +127,11 @@ def crawl(
     (the daemon uses a forkserver with Scrapy already imported).
     """
     db = db or Database(settings.database_url)
-    with db.session() as session:
-        jobs = []
-        for source in sources:
-            row = ensure_source(session, source.name, source.title)
-            run = start_run(session, row)
-            run.scheduled_at = scheduled_at
-            due, resting = known_urls(session, row.id, due_only=source.revisit == "rhythm")
-            job = CrawlJob(source, row.id, run.id, due, resting, render=render_mode(source, row.render))
-            jobs.append(job)
+    if settings.cluster.nodes:
+        from .cluster.dispatch import crawl_on_nodes  # a scheduler of Scrapyd nodes
+
+        return crawl_on_nodes(settings, sources, db=db, stop=stop, scheduled_at=scheduled_at, time_limit=time_limit)
+    jobs = start_runs(db, sources, scheduled_at)
     deadline = time.monotonic() + (time_limit or settings.crawl_time_limit)
 
     def run_child(chosen: list[CrawlJob]) -> str | None:
@@ -144,8 +140,21 @@ def crawl(
 
     forced = run_child(jobs)
     if forced is None:
-        forced = _render_where_needed(db, jobs, run_child)
+        forced = render_where_needed(db, jobs, run_child)
     return finish(db, settings, [job.run_id for job in jobs], forced)
+
+
+def start_runs(db: Database, sources: list[Source], scheduled_at: datetime | None = None) -> list[CrawlJob]:
+    """A run row per source, and what its crawl needs: documents due, documents resting."""
+    with db.session() as session:
+        jobs = []
+        for source in sources:
+            row = ensure_source(session, source.name, source.title)
+            run = start_run(session, row)
+            run.scheduled_at = scheduled_at
+            due, resting = known_urls(session, row.id, due_only=source.revisit == "rhythm")
+            jobs.append(CrawlJob(source, row.id, run.id, due, resting, render=render_mode(source, row.render)))
+    return jobs
 
 
 def render_mode(source: Source, learned: str | None) -> str:
@@ -155,7 +164,7 @@ def render_mode(source: Source, learned: str | None) -> str:
     return "browser" if learned == "browser" else "auto"
 
 
-def _render_where_needed(
+def render_where_needed(
     db: Database, jobs: list[CrawlJob], run_child: Callable[[list[CrawlJob]], str | None]
 ) -> str | None:
     """Sources whose static listing named no documents but runs scripts: the same run again, in a

@@ -5,8 +5,9 @@ with an explicit id, so schedules survive restarts; misfired runs after downtime
 one; a source never has two crawls at once (max_instances=1), and sources sharing a domain take
 turns, so per-domain politeness holds across them. Each crawl runs in its own process (forked
 from a forkserver that has Scrapy imported) with a time limit; a crash or hang is a failed run,
-never the daemon's end. Seed files added, edited or removed are picked up on SIGHUP or by
-polling the folder. SIGTERM/SIGINT stop new crawls and give running ones a grace period.
+never the daemon's end. A second daemon on the same database stands by (leader.py). Seed files
+added, edited or removed are picked up on SIGHUP or by polling the folder. SIGTERM/SIGINT stop
+new crawls and give running ones a grace period.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ..config import ConfigError, load_settings, load_sources
 from ..detect import similarity
 from . import alerts, periodic
 from .crawl import channels, crawl
+from .leader import Leadership
 from .schedule import JOB_TABLE, trigger
 
 log = logging.getLogger(__name__)
@@ -98,9 +100,11 @@ class Daemon:
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(["crawler.process", "crawler.pipelines", "crawler.store_worker"])
         daemon = self.settings.daemon
+        self.hosts = max(1, len(self.settings.cluster.nodes))
         self.scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self.db.engine, tablename=JOB_TABLE)},
-            executors={"default": ThreadPoolExecutor(daemon.max_parallel_crawls + 2)},
+            # Crawls at once per crawling host (this one, or each node), and room for the other jobs.
+            executors={"default": ThreadPoolExecutor(daemon.max_parallel_crawls * self.hosts + 3)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone=daemon.timezone,
         )
@@ -226,15 +230,22 @@ class Daemon:
 
     def run(self) -> int:
         global _daemon
-        _daemon = self
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, self._signal)
+        leadership = Leadership(self.db)
+        if not leadership.acquire(self.stopping, self.settings.daemon.failover_seconds):
+            return 0  # stopped while standing by
+        _daemon = self
         self.scheduler.start(paused=True)
         self.sync_jobs()
         self.scheduler.resume()
         log.info("policywatch daemon started: %d sources, database %s", len(self.sources), self.db.url)
         last_poll = time.monotonic()
         while not self.stopping.wait(0.5):
+            if not leadership.still_held():
+                log.error("lost the scheduler lock (the database connection dropped): stopping, never two leaders")
+                self.stopping.set()
+                break
             polling = time.monotonic() - last_poll >= self.settings.daemon.seed_poll_seconds
             if not (polling or self.reload.is_set()):
                 continue
@@ -247,6 +258,7 @@ class Daemon:
         log.info("stopping: no new crawls; running crawls get %.0f s", self.settings.daemon.grace_seconds)
         self.scheduler.pause()
         self.scheduler.shutdown(wait=True)
+        leadership.release()
         _daemon = None
         log.info("stopped at %s", utcnow())
         return 0

@@ -16,6 +16,7 @@ NAMES = [
     "recrawl",
     "related",
     "daemon",
+    "cluster",
     "web",
     "history",
 ]

@@ -232,3 +232,21 @@ def test_a_standby_daemon_takes_over_when_the_leader_is_killed_and_no_slot_runs_
     assert None not in slots and len(set(slots)) == len(slots)  # every slot ran once
     assert "leading" in (cluster.folder / "leader.log").read_text()
     assert "standby" not in (cluster.folder / "leader.log").read_text()
+
+
+def test_a_crawl_past_its_time_limit_is_cancelled_on_its_node(cluster, sites, nodes):
+    cluster.cli("nodes", "deploy")
+    for seed in cluster.seeds.glob("*.toml"):
+        if seed.stem != "s0-kjfw":
+            seed.unlink()
+    text = cluster.config.read_text(encoding="utf-8").replace("crawl_time_limit = 120", "crawl_time_limit = 2")
+    cluster.config.write_text(text, encoding="utf-8")
+    sites[0].delay = 1.0  # six documents at a second each and the politeness delay: well past 2 s
+
+    result = cluster.cli("crawl", check=False)
+
+    sites[0].delay = 0.0
+    [run] = _runs(cluster)
+    assert result.returncode == 1 and run.status == "timeout" and "time limit" in run.error
+    node = next(n for n in nodes if n.url == run.node)
+    assert run.job_id not in node.running_jobs()  # cancelled there, not left running

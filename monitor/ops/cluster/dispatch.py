@@ -120,17 +120,20 @@ def _wait(
         with db.session() as session:
             waiting = [p for p in waiting if session.get(Run, p.job.run_id).status == "running"]
         if not waiting:
-            return
+            break
         if cancelled_at is None and (stop.is_set() or time.monotonic() > deadline):
             _cancel(book, cluster.project, waiting)  # the crawls close their runs as they stop
             cancelled_at = time.monotonic()
         if cancelled_at is not None and time.monotonic() > cancelled_at + CANCEL_GRACE_SECONDS:
-            why = "the scheduler is stopping" if stop.is_set() else f"the {settings.crawl_time_limit:.0f} s time limit"
-            for p in waiting:
-                _close(db, p.job.run_id, "interrupted" if stop.is_set() else "timeout", f"cancelled: {why}")
-            return
+            _cancel(book, cluster.project, waiting, "KILL")  # a crawl that would not stop
+            break
         _look_for_lost(book, cluster.project, cluster.lost_job_seconds, db, waiting)
         stop.wait(cluster.poll_seconds)
+    if cancelled_at is not None:
+        status = "interrupted" if stop.is_set() else "timeout"
+        why = "the scheduler is stopping" if stop.is_set() else f"the {settings.crawl_time_limit:.0f} s time limit"
+        for p in placed:
+            _close(db, p.job.run_id, status, f"cancelled: {why}", also=("interrupted",))
 
 
 def _look_for_lost(book: NodeBook, project: str, lost_after: float, db: Database, waiting: list[Placed]) -> None:
@@ -154,18 +157,19 @@ def _look_for_lost(book: NodeBook, project: str, lost_after: float, db: Database
             _close(db, p.job.run_id, "crashed", f"node {p.node} {why} (job {p.job_id})")
 
 
-def _cancel(book: NodeBook, project: str, waiting: list[Placed]) -> None:
+def _cancel(book: NodeBook, project: str, waiting: list[Placed], signal: str = "INT") -> None:
     for p in waiting:
         try:
-            book.node(p.node).cancel(project, p.job_id)
+            book.node(p.node).cancel(project, p.job_id, signal)
         except NodeError as exc:
             log.warning("cannot cancel job %s on %s: %s", p.job_id, p.node, exc)
 
 
-def _close(db: Database, run_id: int, status: str, error: str) -> None:
-    """Close a run the crawl did not close (only if it is still open: the crawl may just have)."""
+def _close(db: Database, run_id: int, status: str, error: str, also: tuple[str, ...] = ()) -> None:
+    """Close a run the crawl did not close (only if it is still open: the crawl may just have);
+    `also`: statuses to correct (a crawl cancelled at its time limit closes as "interrupted")."""
     with db.session() as session:
         run = session.get(Run, run_id)
-        if run.status == "running":
+        if run.status == "running" or run.status in also:
             run.status, run.error, run.finished_at = status, error, utcnow()
             log.warning("run %d %s: %s", run_id, status, error)

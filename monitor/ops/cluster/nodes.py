@@ -68,8 +68,9 @@ class Node:
         data = {"project": project, "spider": spider, "_version": version, "jobid": job_id, **args}
         self._call("POST", "schedule.json", data=data)
 
-    def cancel(self, project: str, job_id: str) -> None:
-        self._call("POST", "cancel.json", data={"project": project, "job": job_id})
+    def cancel(self, project: str, job_id: str, signal: str = "INT") -> None:
+        """INT lets Scrapy close the spider cleanly (a second INT, or KILL, does not wait)."""
+        self._call("POST", "cancel.json", data={"project": project, "job": job_id, "signal": signal})
 
     def add_version(self, project: str, version: str, egg: bytes) -> None:
         self._call("POST", "addversion.json", data={"project": project, "version": version}, files={"egg": egg})

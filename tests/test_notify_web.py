@@ -4,21 +4,16 @@ an admin following a draft from its document page."""
 
 from __future__ import annotations
 
-import threading
-import time
 import urllib.error
 import urllib.request
 
 import pytest
-import uvicorn
-from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
 from monitor.demo.mailsink import free_port
-from monitor.web.app import create_app
 from storage import Document, Follow, Subscription
 
-from .test_web import CHROMIUM_ARGS
+from .webserver import chromium, serving
 
 ADMIN_TOKEN = "admin-token-for-tests"
 
@@ -32,24 +27,14 @@ def served(workspace):
             f'\n[web]\nbase_url = "http://127.0.0.1:{port}"\nadmin_token = "{ADMIN_TOKEN}"\n'
             '\n[notify]\nsecret = "a-long-random-secret-for-tests"\n'
         )
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(workspace.settings()), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(workspace.settings(), port) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as running:
+        yield running
 
 
 def _addresses(workspace) -> list[str]:

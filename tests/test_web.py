@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 import urllib.parse
 import urllib.request
 
 import feedparser
 import pytest
-import uvicorn
-from playwright.sync_api import sync_playwright
 
 from monitor.demo.files import cover_note, pdf_bytes
-from monitor.demo.mailsink import MailSink, free_port
+from monitor.demo.mailsink import MailSink
 from monitor.demo.samples import Sample, load_sample
 from monitor.demo.site import DemoSite
-from monitor.web.app import create_app
 
 from .conftest import Workspace
+from .webserver import chromium, serving
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ATTACHED_ONLY = "本意见由省科技厅负责解释，自印发之日起施行。"
 HOSTILE = Sample(
     name="hostile",
@@ -61,25 +48,14 @@ def web(tmp_path_factory):
         site.replace_file("/files/plan.pdf", pdf_bytes(plan.title, [*plan.paragraphs, ATTACHED_ONLY]))
         site.publish("zfxxgk", "nx-final")
         workspace.crawl()
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(workspace.settings()), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", workspace
-    server.should_exit = True
-    thread.join(10)
+    with serving(workspace.settings()) as base:
+        yield base, workspace
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as running:
+        yield running
 
 
 def _get(url: str) -> bytes:

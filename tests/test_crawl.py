@@ -321,3 +321,14 @@ def test_a_store_worker_that_dies_stops_the_crawl_and_fails_the_run(workspace, s
     site.on_request = None
     summaries, _ = workspace.crawl("kjfw")
     assert summaries[0].status == "ok" and _count(workspace, Document) == 12
+
+
+def test_a_crawl_stopped_cleanly_at_its_time_limit_is_a_timeout(workspace, site):
+    site.publish("kjfw", "wansheng-plan")
+    site.delay = 1.5  # robots.txt and the listing alone take longer than the limit
+    text = workspace.config.read_text(encoding="utf-8").replace("crawl_time_limit = 120", "crawl_time_limit = 2")
+    workspace.config.write_text(text, encoding="utf-8")
+
+    [summary] = workspace.crawl("kjfw")[0]
+
+    assert summary.status == "timeout" and "time limit" in summary.error

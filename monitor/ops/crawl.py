@@ -189,7 +189,8 @@ def finish(
     with db.session() as session:
         runs = [session.get(Run, run_id) for run_id in run_ids]
         for run in runs:
-            if run.status == "running":
+            # A crawl stopped at its time limit that closed cleanly calls itself "interrupted".
+            if run.status == "running" or (forced == "timeout" and run.status == "interrupted"):
                 status, _, reason = (forced or "crashed:the crawl process ended early").partition(":")
                 run.status, run.finished_at = status, utcnow()
                 run.error = reason or _FORCED_REASONS.get(status, status)

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +14,8 @@ from sqlalchemy.orm import joinedload
 
 from monitor.ops.alerts import Problem, problems
 from monitor.ops.schedule import trigger
-from storage import Change, OutboxMessage, Run, Version
-from storage.recording import NO_DOCUMENTS
+from storage import Change, OutboxMessage, Run, Version, utcnow
+from storage.recording import NO_DOCUMENTS, ensure_source, start_run
 
 from .conftest import POLICYWATCH
 
@@ -95,6 +96,22 @@ def test_sources_run_on_schedule_and_a_new_seed_is_picked_up(only, site):
     assert {c["kind"] for c in only.changes()} == {"new"} and len(only.changes()) == 2
     status = only.cli("status").stdout
     assert "kjfw" in status and "nx-kjt" in status and "ok" in status
+
+
+def test_a_run_an_earlier_scheduler_left_open_is_closed_as_crashed(only, site):
+    site.publish("kjfw", "wansheng-plan")
+    with only.db.session() as session:
+        source = ensure_source(session, "kjfw", "")
+        left = start_run(session, source)
+        left.started_at = utcnow() - timedelta(hours=3)  # crawl_time_limit is 120 s here
+        recent = start_run(session, source)  # could still be running somewhere: left alone
+        left_id, recent_id = left.id, recent.id
+    daemon = Daemon(only)
+    daemon.wait_for(lambda: [r for r in daemon.runs() if r.id == left_id and r.status == "crashed"])
+    daemon.stop()
+    [left_run] = [r for r in daemon.runs() if r.id == left_id]
+    [recent_run] = [r for r in daemon.runs() if r.id == recent_id]
+    assert "abandoned" in left_run.error and recent_run.status == "running"
 
 
 def test_a_crashed_crawl_is_recorded_and_the_daemon_goes_on(only, site):

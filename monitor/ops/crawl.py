@@ -13,8 +13,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from multiprocessing.context import BaseContext
+
+from sqlalchemy import select
 
 from crawler.process import CrawlJob, run_crawl
 from crawler.settings import CrawlOptions
@@ -155,6 +157,19 @@ def start_runs(db: Database, sources: list[Source], scheduled_at: datetime | Non
             due, resting = known_urls(session, row.id, due_only=source.revisit == "rhythm")
             jobs.append(CrawlJob(source, row.id, run.id, due, resting, render=render_mode(source, row.render)))
     return jobs
+
+
+def close_abandoned_runs(db: Database, settings: Settings, now: datetime | None = None) -> int:
+    """Runs still "running" long after any crawl could (their time limit and the grace to stop):
+    a scheduler ended before it closed them. They are crashed, so status tells the truth and
+    their pages, if any, are detected with the source's next run."""
+    oldest = (now or utcnow()) - timedelta(seconds=settings.crawl_time_limit + 2 * settings.daemon.grace_seconds + 60)
+    with db.session() as session:
+        abandoned = list(session.scalars(select(Run).where(Run.status == "running", Run.started_at < oldest)))
+        for run in abandoned:
+            run.status, run.finished_at = "crashed", utcnow()
+            run.error = "abandoned: the scheduler that started it ended before it closed"
+    return len(abandoned)
 
 
 def render_mode(source: Source, learned: str | None) -> str:

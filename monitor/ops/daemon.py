@@ -37,7 +37,7 @@ from storage.retention import duration, prune_fetches
 from ..config import ConfigError, load_settings, load_sources
 from ..detect import similarity
 from . import alerts, periodic
-from .crawl import channels, crawl
+from .crawl import channels, close_abandoned_runs, crawl
 from .leader import Leadership
 from .schedule import JOB_TABLE, trigger
 
@@ -66,8 +66,10 @@ def send_on_the_clock() -> None:
 
 
 def prune_history() -> None:
-    """The retention policy: fetch rows of unchanged pages older than [storage] keep_fetches."""
+    """The retention policy: fetch rows of unchanged pages older than [storage] keep_fetches; and
+    runs a dead scheduler left open."""
     if _daemon is not None:
+        close_abandoned_runs(_daemon.db, _daemon.settings)
         keep = _daemon.settings.storage.keep_fetches
         pruned = prune_fetches(_daemon.db, utcnow() - duration(keep))
         log.info("pruned %d fetch rows older than %s", pruned, keep)
@@ -236,6 +238,8 @@ class Daemon:
         if not leadership.acquire(self.stopping, self.settings.daemon.failover_seconds):
             return 0  # stopped while standing by
         _daemon = self
+        if abandoned := close_abandoned_runs(self.db, self.settings):
+            log.warning("%d runs left open by an earlier scheduler are closed as crashed", abandoned)
         self.scheduler.start(paused=True)
         self.sync_jobs()
         self.scheduler.resume()

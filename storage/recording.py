@@ -391,6 +391,8 @@ def finish_run(session: Session, run_id: int, status: str, error: str | None = N
     elif status == "ok" and listings and run.documents_found == 0:
         tried = ", with a browser too" if run.rendered else " (they run scripts)" if run.needs_browser else ""
         status, error = "failed", NO_DOCUMENTS + tried
+    if run.status in ("crashed", "timeout"):  # so its scheduler said, having lost the crawl: a late
+        return run  # close from that crawl (a node cut off, not dead) updates the figures only
     run.status = status
     run.error = error
     run.finished_at = utcnow()

@@ -18,6 +18,7 @@ from monitor.demo.site import DemoSite
 from monitor.ops.cluster.placement import ranked
 from storage import Change, Database, Document, Run, Version
 from storage.models import NodeIncident
+from storage.recording import ensure_source, finish_run, start_run
 
 from .conftest import POLICYWATCH, Workspace
 from .postgres import postgres_server
@@ -250,3 +251,17 @@ def test_a_crawl_past_its_time_limit_is_cancelled_on_its_node(cluster, sites, no
     assert result.returncode == 1 and run.status == "timeout" and "time limit" in run.error
     node = next(n for n in nodes if n.url == run.node)
     _until(lambda: run.job_id not in node.running_jobs(), "the cancelled job to end", 60)  # not left running
+
+
+def test_a_run_its_scheduler_crashed_stays_crashed_when_its_lost_crawl_closes_it_late(tmp_path):
+    """A node cut off rather than dead may finish a crawl its scheduler already gave up on."""
+    db = Database(f"sqlite:///{tmp_path / 'late.db'}")
+    with db.session() as session:
+        run = start_run(session, ensure_source(session, "kjfw", ""))
+        run.status, run.error = "crashed", "node http://crawl-2:6800 stopped answering"
+        run_id = run.id
+    with db.session() as session:
+        finish_run(session, run_id, "ok")
+    with db.session() as session:
+        run = session.get(Run, run_id)
+        assert (run.status, run.error) == ("crashed", "node http://crawl-2:6800 stopped answering")

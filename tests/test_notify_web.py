@@ -117,5 +117,8 @@ def test_an_admin_follows_a_draft_from_its_page(workspace, site, mail, served, b
         ).all()
     assert (channel, document_id) == ("chat", draft_id)
     page.goto(f"{served}/admin")
+    assert "dingtalk://" not in page.inner_text("main")  # who is subscribed: for the token only
+    page.fill("form:has(#show-subscribers) input[name=token]", ADMIN_TOKEN)
+    page.click("#show-subscribers")
     admin = page.inner_text("main")
     assert "abcdefabcdef1234567890" not in admin and "dingtalk://" in admin  # the token is masked

@@ -30,12 +30,23 @@ def _require_admin(request: Request, form_token: str) -> None:
 
 
 @router.get("/admin", response_class=HTMLResponse)
-def admin_page(request: Request, s: Db) -> HTMLResponse:
+def admin_page(request: Request) -> HTMLResponse:
+    """The admin forms; who is subscribed is shown only to the token (POST /admin)."""
+    return _admin(request, None)
+
+
+@router.post("/admin", response_class=HTMLResponse)
+def admin_subscribers(request: Request, s: Db, token: Annotated[str, Form()] = "") -> HTMLResponse:
+    _require_admin(request, token)
+    return _admin(request, list(s.scalars(select(Subscription).order_by(Subscription.id))))
+
+
+def _admin(request: Request, subscriptions: list[Subscription] | None) -> HTMLResponse:
     settings = settings_of(request)
     return page(
         request,
         "admin.html",
-        subscriptions=list(s.scalars(select(Subscription).order_by(Subscription.id))),
+        subscriptions=subscriptions,
         sources=[x.name for x in settings.sources()],
         enabled=bool(settings.web.admin_token),
         message=request.query_params.get("message", ""),

@@ -54,13 +54,13 @@ def crawl_on_nodes(
     time_limit: float | None = None,
 ) -> tuple[list[RunSummary], DispatchReport]:
     """Crawl the sources on the nodes, wait for every run to end, then detect and notify."""
-    book = NodeBook(settings, db)
+    book, version = NodeBook(settings, db), egg.version()
     jobs = start_runs(db, sources, scheduled_at)
     deadline = time.monotonic() + (time_limit or settings.crawl_time_limit)
 
     def run_on_nodes(chosen: list[CrawlJob]) -> str | None:
         second_pass = chosen is not jobs
-        placed = [p for job in chosen if (p := _place(book, settings, db, job, second_pass)) is not None]
+        placed = [p for job in chosen if (p := _place(book, settings, db, job, version, second_pass)) is not None]
         _wait(book, settings, db, placed, deadline, stop)
         return "interrupted" if stop is not None and stop.is_set() else None
 
@@ -71,9 +71,11 @@ def crawl_on_nodes(
     return finish(db, settings, [job.run_id for job in jobs], forced)
 
 
-def _place(book: NodeBook, settings: Settings, db: Database, job: CrawlJob, second_pass: bool) -> Placed | None:
+def _place(
+    book: NodeBook, settings: Settings, db: Database, job: CrawlJob, version: str, second_pass: bool
+) -> Placed | None:
     """Schedule the job on its domain's first node that takes it; a run no node takes fails."""
-    cluster, version = settings.cluster, egg.version()
+    cluster = settings.cluster
     argument = job_argument(
         job.source,
         job.source_id,

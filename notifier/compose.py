@@ -44,13 +44,15 @@ class Delivery:
     timezone: str = "Asia/Shanghai"  # of digest hours and quiet hours
 
 
-def matches(subscription: Subscription, notice: Notice) -> bool:
-    if subscription.sources and notice.source not in subscription.sources:
+def selects(subscription: Subscription, source: str, text: str) -> bool:
+    """The subscription's filters take a document of this source with this text."""
+    if subscription.sources and source not in subscription.sources:
         return False
-    if not subscription.keywords:
-        return True
-    haystack = f"{notice.title}\n{notice.related_title or ''}\n{notice.text}"
-    return any(word in haystack for word in subscription.keywords)
+    return not subscription.keywords or any(word in text for word in subscription.keywords)
+
+
+def matches(subscription: Subscription, notice: Notice) -> bool:
+    return selects(subscription, notice.source, f"{notice.title}\n{notice.related_title or ''}\n{notice.text}")
 
 
 def wanted(subscription: Subscription, notice: Notice, followed: set[int]) -> bool:
@@ -75,11 +77,15 @@ def subject(notices: list[Notice]) -> str:
 def render(notices: list[Notice], base_url: str = "", **extra: object) -> tuple[str, str, str]:
     """(plain text, HTML, Markdown) of a list of events."""
     context = {"notices": notices, "labels": KIND_LABELS, "base_url": base_url.rstrip("/"), "heading": None}
-    context |= {"unsubscribe": None} | extra
+    return _bodies("digest", {"unsubscribe": None} | context | extra)
+
+
+def _bodies(name: str, context: dict) -> tuple[str, str, str]:
+    """The template `name` as plain text, HTML (autoescaped) and Markdown (escaped)."""
     return (
-        _env.get_template("digest.txt").render(context),
-        _env.get_template("digest.html").render(context),
-        markdown.environment.get_template("digest.md").render(context),
+        _env.get_template(f"{name}.txt").render(context),
+        _env.get_template(f"{name}.html").render(context),
+        markdown.environment.get_template(f"{name}.md").render(context),
     )
 
 
@@ -87,7 +93,14 @@ def subscriptions(session: Session) -> list[Subscription]:
     return list(session.scalars(select(Subscription).order_by(Subscription.id)))
 
 
-def _message(subscription: Subscription, title: str, bodies: tuple[str, str, str], kind: str) -> OutboxMessage:
+def _message(
+    subscription: Subscription,
+    title: str,
+    bodies: tuple[str, str, str],
+    kind: str,
+    unsubscribe: str | None,
+    notices: list[Notice] | None = None,
+) -> OutboxMessage:
     text, html, md = bodies
     return OutboxMessage(
         channel=subscription.channel,
@@ -98,6 +111,8 @@ def _message(subscription: Subscription, title: str, bodies: tuple[str, str, str
         body_markdown=md if subscription.channel == "chat" else "",
         kind=kind,
         subscription_id=subscription.id,
+        unsubscribe_url=unsubscribe,
+        change_ids=[n.change_id for n in notices or []],
     )
 
 
@@ -116,8 +131,8 @@ def enqueue(
         if subscription.rhythm != "immediate" or not mine:
             continue
         link = unsubscribe_url(delivery.base_url, delivery.secret, subscription)
-        message = _message(subscription, subject(mine), render(mine, delivery.base_url, unsubscribe=link), "changes")
-        message.change_ids, message.unsubscribe_url = [n.change_id for n in mine], link
+        bodies = render(mine, delivery.base_url, unsubscribe=link)
+        message = _message(subscription, subject(mine), bodies, "changes", link, mine)
         message.next_attempt_at = quiet_until(subscription.quiet_hours, now, delivery.timezone) or now
         session.add(message)
         messages.append(message)
@@ -131,18 +146,17 @@ def enqueue_digest(
     notices: list[Notice],
     period: tuple[datetime, datetime],
     delivery: Delivery,
+    followed: set[int],
 ) -> OutboxMessage | None:
     """The period's wanted events in one message, grouped by source, oldest first; none if none."""
-    follows = followed_documents(session)[subscription.id]
-    mine = sorted((n for n in notices if wanted(subscription, n, follows)), key=lambda n: (n.source, n.detected_at))
+    mine = sorted((n for n in notices if wanted(subscription, n, followed)), key=lambda n: (n.source, n.detected_at))
     if not mine:
         return None
     link = unsubscribe_url(delivery.base_url, delivery.secret, subscription)
     heading = f"{subscription.rhythm} digest, {period[0]:%Y-%m-%d %H:%M} – {period[1]:%Y-%m-%d %H:%M} UTC"
     bodies = render(mine, delivery.base_url, unsubscribe=link, heading=heading)
     title = f"[policywatch] {subscription.rhythm} digest: {len(mine)} event{'s' if len(mine) != 1 else ''}"
-    message = _message(subscription, title, bodies, "digest")
-    message.change_ids, message.unsubscribe_url = [n.change_id for n in mine], link
+    message = _message(subscription, title, bodies, "digest", link, mine)
     session.add(message)
     session.flush()
     return message
@@ -156,16 +170,10 @@ def enqueue_reminder(
         return None
     drafts = sorted(drafts, key=lambda d: d.deadline)
     link = unsubscribe_url(delivery.base_url, delivery.secret, subscription)
-    context = {"drafts": drafts, "unsubscribe": link}
-    bodies = (
-        _env.get_template("reminder.txt").render(context),
-        _env.get_template("reminder.html").render(context),
-        markdown.environment.get_template("reminder.md").render(context),
-    )
+    bodies = _bodies("reminder", {"drafts": drafts, "unsubscribe": link})
     count = f"{len(drafts)} draft{'s' if len(drafts) != 1 else ''}"
     title = f"[policywatch] {count}: comments close by {drafts[0].deadline}"
-    message = _message(subscription, title, bodies, "reminder")
-    message.unsubscribe_url = link
+    message = _message(subscription, title, bodies, "reminder", link)
     session.add(message)
     session.flush()
     return message

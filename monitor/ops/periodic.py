@@ -17,7 +17,7 @@ from storage import Change, Database, Subscription, utcnow
 
 from ..config import Settings
 from ..detect.changes import notice_for, with_attachments
-from ..detect.deadlines import drafts_closing, how_to_comment
+from ..detect.deadlines import OpenDraft, drafts_closing, how_to_comment
 
 
 def send_digests(db: Database, settings: Settings, now: datetime | None = None) -> int:
@@ -25,6 +25,7 @@ def send_digests(db: Database, settings: Settings, now: datetime | None = None) 
     now, delivery, written = now or utcnow(), settings.delivery(), 0
     with db.session() as session:
         digesting = session.scalars(select(Subscription).where(Subscription.rhythm.in_(("daily", "weekly"))))
+        follows = compose.followed_documents(session)
         for subscription in digesting:
             since = subscription.last_digest_at or subscription.created_at
             period = digest_period(subscription.rhythm, subscription.digest_at, since, now, delivery.timezone)
@@ -36,30 +37,30 @@ def send_digests(db: Database, settings: Settings, now: datetime | None = None) 
                 .order_by(Change.detected_at, Change.id)
             )
             notices = with_attachments([notice_for(session, change) for change in changes])
-            written += compose.enqueue_digest(session, subscription, notices, period, delivery) is not None
+            digest = compose.enqueue_digest(session, subscription, notices, period, delivery, follows[subscription.id])
+            written += digest is not None
             subscription.last_digest_at = period[1]
     return written
 
 
-def _reminders_for(subscription: Subscription, drafts: list, followed: set[int]) -> list[DraftReminder]:
-    mine = []
-    for draft in drafts:
-        document, version = draft.document, draft.version
-        in_scope = not subscription.sources or document.source.name in subscription.sources
-        haystack = f"{version.title}\n{version.text}"
-        worded = not subscription.keywords or any(word in haystack for word in subscription.keywords)
-        if document.id in followed or (in_scope and worded):
-            mine.append(
-                DraftReminder(
-                    version.title,
-                    document.url,
-                    document.source.name,
-                    draft.deadline.isoformat(),
-                    draft.days_left,
-                    how_to_comment(version.text),
-                )
-            )
-    return mine
+def _reminders_for(subscription: Subscription, drafts: list[OpenDraft], followed: set[int]) -> list[DraftReminder]:
+    """The drafts within the subscriber's window that it follows or its filters take."""
+    return [
+        DraftReminder(
+            draft.version.title,
+            draft.document.url,
+            draft.document.source.name,
+            draft.deadline.isoformat(),
+            draft.days_left,
+            how_to_comment(draft.version.text),
+        )
+        for draft in drafts
+        if draft.days_left <= subscription.remind_days
+        and (
+            draft.document.id in followed
+            or compose.selects(subscription, draft.document.source.name, f"{draft.version.title}\n{draft.version.text}")
+        )
+    ]
 
 
 def send_reminders(db: Database, settings: Settings, now: datetime | None = None) -> int:
@@ -68,12 +69,16 @@ def send_reminders(db: Database, settings: Settings, now: datetime | None = None
     today = (now or utcnow()).replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(delivery.timezone)).date()
     written = 0
     with db.session() as session:
-        asking = session.scalars(select(Subscription).where(Subscription.remind_days.is_not(None)))
+        asking = [
+            s
+            for s in session.scalars(select(Subscription).where(Subscription.remind_days.is_not(None)))
+            if s.last_reminder_on != today.isoformat()
+        ]
+        if not asking:
+            return 0
         follows = compose.followed_documents(session)
+        drafts = drafts_closing(session, today, max(s.remind_days for s in asking))  # once for all of them
         for subscription in asking:
-            if subscription.last_reminder_on == today.isoformat():
-                continue
-            drafts = drafts_closing(session, today, subscription.remind_days)
             mine = _reminders_for(subscription, drafts, follows[subscription.id])
             written += compose.enqueue_reminder(session, subscription, mine, delivery) is not None
             subscription.last_reminder_on = today.isoformat()

@@ -7,7 +7,7 @@ from storage import Database
 
 from ...config import Settings
 from . import egg
-from .health import NodeBook, review_node
+from .health import nodes_of, review_node
 from .nodes import NodeDownError, NodeError
 
 
@@ -15,9 +15,8 @@ def deploy(settings: Settings) -> list[tuple[str, str | None]]:
     """Upload the current egg to every node: (node, None) or (node, why not)."""
     cluster, current = settings.cluster, egg.version()
     built = egg.build(current)
-    book = NodeBook(settings, Database(settings.database_url))
     results = []
-    for url, node in book.nodes.items():
+    for url, node in nodes_of(settings).items():
         try:
             if current not in node.versions(cluster.project):
                 node.add_version(cluster.project, current, built)
@@ -31,9 +30,8 @@ def describe(settings: Settings) -> list[dict]:
     """One row per node; a node in trouble opens its incident (and one that answers closes it)."""
     cluster, current = settings.cluster, egg.version()
     db = Database(settings.database_url)
-    book = NodeBook(settings, db)
     rows = []
-    for url, node in book.nodes.items():
+    for url, node in nodes_of(settings).items():
         row: dict = {"node": url, "reachable": False, "current_version": current, "deployed": False, "error": None}
         try:
             status = node.status()

@@ -15,11 +15,16 @@ from ..alerts import notify_ops
 from .nodes import Node, NodeDownError, NodeError
 
 
+def nodes_of(settings: Settings) -> dict[str, Node]:
+    """A client per configured node, with Scrapyd's credentials."""
+    cluster = settings.cluster
+    auth = (cluster.username, cluster.password or "") if cluster.username else None
+    return {url: Node(url, auth) for url in cluster.nodes}
+
+
 class NodeBook:
     def __init__(self, settings: Settings, db: Database) -> None:
-        cluster = settings.cluster
-        auth = (cluster.username, cluster.password or "") if cluster.username else None
-        self.nodes = {url: Node(url, auth) for url in cluster.nodes}
+        self.nodes = nodes_of(settings)
         self.ops_email = settings.alerts.ops_email
         self.db = db
         self.problems: dict[str, NodeError] = {}

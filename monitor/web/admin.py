@@ -1,5 +1,6 @@
-"""The admin pages: crawl a source now, manage subscriptions, follow a document. Every action needs the token from
-the config ([web] admin_token), as a form field or a Bearer header; without one, actions are off."""
+"""The admin pages: crawl a source now, see and manage subscriptions, follow a document. Every
+action, and the list of subscribers, needs the token from the config ([web] admin_token), as a
+form field or a Bearer header; without one, actions are off."""
 
 from __future__ import annotations
 

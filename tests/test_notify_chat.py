@@ -15,6 +15,7 @@ from notifier.chat import CUT_TAIL, AppriseChannel
 from storage import Document, OutboxMessage
 
 from .receiver import Receiver
+from .test_notify import _outbox
 
 HOSTILE = Sample(
     name="hostile-md",
@@ -28,11 +29,6 @@ HOSTILE = Sample(
 def receiver():
     with Receiver() as running:
         yield running
-
-
-def _outbox(workspace) -> list[OutboxMessage]:
-    with workspace.db.session() as session:
-        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
 def test_a_chat_message_is_markdown_with_crawled_text_escaped(workspace, site, receiver, mail):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -19,7 +20,9 @@ from .cleaning.content import is_chrome_named
 from .cleaning.decode import decode_html
 from .cleaning.dom import Element, text_of
 from .cleaning.meta import DATE
+from .cleaning.urls import absolute_link
 from .cleaning.wechat import article_url
+from .scope import Scope
 
 _NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后页|下一頁|next|next\s*page|>|›|»|>>)\s*$", re.IGNORECASE)
 # TRS's pager, written by script: createPageHTML(count, current, "index", "shtml"), and the newer
@@ -36,7 +39,6 @@ _BOX_LEVELS = 3
 _DATED = 0.5  # a list whose items mostly carry dates
 _ALSO_LISTED = 0.3  # another dated list this strong beside the best one is listed too
 _NUMBERED_PAGE = re.compile(r"(?:^|/)(index|list|default)_(\d+)\.(s?html?)$")
-_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
 # Not documents: pictures, media, archives. Files that hold a text (PDF, Word, WPS, OFD,
 # spreadsheets) are documents of the listing like pages.
 _NOT_DOCUMENTS = re.compile(r"\.(?:zip|rar|7z|jpe?g|png|gif|bmp|mp4|mp3|avi|flv|swf)$", re.IGNORECASE)
@@ -72,26 +74,18 @@ def _item_text(anchor: Element) -> str:
     return ""
 
 
-def _same_site(url: str, hosts: set[str]) -> bool:
-    host = urlsplit(url).hostname or ""
-    return any(host == h or host.endswith("." + h) for h in hosts)
-
-
-def _candidates(root: Element, base: str, hosts: set[str]) -> list[tuple[Element, str, str]]:
-    """Same-site links, and links to WeChat articles (offices publish there too), canonical."""
+def _candidates(root: Element, base: str, scope: Scope) -> list[tuple[Element, str, str]]:
+    """Links the source may follow (its scope; WeChat articles too, canonical), each read on its
+    own: one malformed href is skipped, never the listing."""
     found = []
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
-        if not href or href.lower().startswith(_SKIP_SCHEMES):
+        url = absolute_link(href, base) if href and not href.startswith("#") else None
+        if url is None:
             continue
-        url = urldefrag(urljoin(base, href)).url
-        wechat = article_url(url)
-        url = wechat or url
-        if (
-            urlsplit(url).scheme not in ("http", "https")
-            or not (wechat or _same_site(url, hosts))
-            or _NOT_DOCUMENTS.search(urlsplit(url).path)
-        ):
+        url = urldefrag(url).url
+        url = article_url(url) or url
+        if not scope.allows(url) or _NOT_DOCUMENTS.search(urlsplit(url).path):
             continue
         text = normalise_space(text_of(anchor) or anchor.get("title") or "")
         found.append((anchor, url, text))
@@ -218,15 +212,23 @@ def _unwrap_records(text: str) -> str:
 
 
 def read_listing(
-    body: bytes, page_url: str, hosts: set[str], *, encoding: str | None = None, document_pattern: str | None = None
+    body: bytes,
+    page_url: str,
+    scope: Scope | Iterable[str],
+    *,
+    encoding: str | None = None,
+    document_pattern: str | None = None,
 ) -> Listing:
-    """Document links in page order and the next listing page(s). Never raises on bad HTML."""
+    """Document links in page order and the next listing page(s), among the links the scope
+    allows (host names stand for the page's own origin and those hosts). Never raises."""
+    if not isinstance(scope, Scope):
+        scope = Scope.of([page_url, *(f"http://{host}/" for host in scope)], [])
     text, _ = decode_html(body, encoding)
     root = dom.parse(_unwrap_records(text))
     if root is None:
         return Listing()
     dom.prune(root)
-    candidates = _candidates(root, page_url, hosts)
+    candidates = _candidates(root, page_url, scope)
     next_pages = _next_pages(text, page_url, candidates)
     if document_pattern:
         pattern = re.compile(document_pattern)

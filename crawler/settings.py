@@ -36,7 +36,13 @@ DOWNLOAD_WARNSIZE = 0
 # in a long-running monitor.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.BackoffMiddleware": 560}
+# Every request is checked against its source's scope before anything else (robots.txt comes
+# next), redirected and refreshed ones included; host names resolve through a resolver that
+# refuses internal addresses (crawler/scope.py). Only http(s) is ever fetched.
+DOWNLOADER_MIDDLEWARES = {"crawler.scope.ScopeMiddleware": 50, "crawler.middlewares.BackoffMiddleware": 560}
+TWISTED_DNS_RESOLVER = "crawler.scope.GuardedResolver"
+NO_OTHER_SCHEMES = {"file": None, "ftp": None, "s3": None, "data": None}
+DOWNLOAD_HANDLERS = NO_OTHER_SCHEMES
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 # Scrapy starts this many asyncio tasks for every callback's output, one item or a hundred. Our
 # pipeline only hands the page to the store workers, so one is enough; the default (100) cost
@@ -104,5 +110,5 @@ def settings_for(options: CrawlOptions, source: Source | None = None, render: st
             politeness.browser_restart_pages,
         )
         settings.setdict(browser_settings(browser), priority="cmdline")
-        settings.set("PLAYWRIGHT_ABORT_REQUEST", SubrequestGuard(source.hosts, delay), priority="cmdline")
+        settings.set("PLAYWRIGHT_ABORT_REQUEST", SubrequestGuard(source.scope, delay), priority="cmdline")
     return settings

@@ -7,9 +7,10 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .cleaning import Rules
+from .scope import Scope, host_and_ports
 
 USER_AGENT = "policywatch/0.1 (government policy change monitor; +https://github.com/policywatch/policywatch)"
 
@@ -70,7 +71,11 @@ class Source(BaseModel):
     content_selector: str | None = None
     title_selector: str | None = None
     drop_selectors: list[str] = Field(default_factory=list)
-    allowed_domains: list[str] = Field(default_factory=list)
+    # Hosts besides the seeds' own that the crawl may fetch (a file server, "*.x.gov.cn");
+    # "allowed_domains" is the older name.
+    allowed_hosts: list[str] = Field(
+        default_factory=list, validation_alias=AliasChoices("allowed_hosts", "allowed_domains")
+    )
     max_pages: int = Field(5, ge=1, le=1000, description="listing pages followed per start URL")
     max_documents: int = Field(1000, ge=1)
     delay: float | None = Field(None, ge=0)
@@ -99,6 +104,15 @@ class Source(BaseModel):
                 raise ValueError(f"not an http(s) URL: {url!r}")
         return urls
 
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_names(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            host, _ports = host_and_ports(entry)
+            if not re.fullmatch(r"(?:\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?", host):
+                raise ValueError(f"not a host name (host, host:port or *.domain): {entry!r}")
+        return entries
+
     @field_validator("document_pattern")
     @classmethod
     def _regex(cls, pattern: str | None) -> str | None:
@@ -125,9 +139,13 @@ class Source(BaseModel):
 
     @property
     def hosts(self) -> set[str]:
-        """Hosts whose pages belong to this source: those of the start URLs, plus allowed_domains."""
-        pages = [*self.start_urls, *self.documents]
-        return {urlsplit(u).hostname or "" for u in pages} | set(self.allowed_domains)
+        """The hosts of the seed URLs (where the source lives: its domain for placement)."""
+        return {urlsplit(u).hostname or "" for u in [*self.start_urls, *self.documents]}
+
+    @property
+    def scope(self) -> Scope:
+        """What the crawl may fetch for this source (crawler/scope.py)."""
+        return Scope.of([*self.start_urls, *self.documents], self.allowed_hosts)
 
     @property
     def rules(self) -> Rules:

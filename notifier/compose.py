@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.cleaning.urls import link_or_nothing
 from storage import Follow, OutboxMessage, Subscription, utcnow
 
 from . import markdown
@@ -33,6 +34,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.filters["link"] = link_or_nothing
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from crawler.cleaning.urls import FETCHED_SCHEMES, absolute_link
+
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~@=$])")
 _URL_UNSAFE = "()<>[] \"'\\`"
 
@@ -26,9 +28,10 @@ def escape(value: object) -> str:
 
 def url(value: str) -> Trusted:
     """An http(s) address safe inside (…) of a Markdown link; anything else becomes empty."""
-    if not re.match(r"https?://", value or "", re.IGNORECASE):
+    checked = absolute_link(value, None, FETCHED_SCHEMES)
+    if checked is None:
         return Trusted("")
-    return Trusted("".join(quote(c, safe="") if c in _URL_UNSAFE else c for c in value))
+    return Trusted("".join(quote(c, safe="") if c in _URL_UNSAFE else c for c in checked))
 
 
 def _finalize(value: object) -> str:

@@ -1,11 +1,15 @@
 """What the browser itself may fetch. A rendered page asks for scripts, data and styles on its
 own, outside Scrapy's scheduler; those requests keep the crawl's manners: pictures, fonts and
 media are not loaded at all, robots.txt is obeyed, and requests to the watched site wait their
-turn in the same per-domain rhythm as the crawl's own."""
+turn in the same per-domain rhythm as the crawl's own. They keep its scope too: a script or a
+frame may load from a public host elsewhere (a CDN), never from an internal address or another
+port of the watched host (crawler/scope.py). The page's own address is checked by the spider
+after rendering, since the browser follows redirects of the page without asking."""
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -14,17 +18,20 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 
+from ..scope import Scope, internal_address, is_ip_literal, port_of
+
 if TYPE_CHECKING:  # Playwright itself is loaded only by crawls that render
     from playwright.async_api import Request as BrowserRequest
 
 SKIPPED = frozenset(("image", "font", "media"))
+LOCAL_SCHEMES = frozenset(("data", "blob", "about"))  # no network
 
 
 class SubrequestGuard:
     """scrapy-playwright's PLAYWRIGHT_ABORT_REQUEST: True aborts the browser's request."""
 
-    def __init__(self, hosts: set[str], delay: float) -> None:
-        self.hosts, self.delay = hosts, delay
+    def __init__(self, scope: Scope, delay: float) -> None:
+        self.scope, self.delay = scope, delay
         self.crawler: Crawler | None = None  # bound by the spider when the crawl starts
         self._next: dict[str, float] = {}
         self.aborted = 0
@@ -42,15 +49,21 @@ class SubrequestGuard:
         if request.resource_type in SKIPPED:
             self.aborted += 1
             return True
-        host = urlsplit(request.url).hostname or ""
-        if request.is_navigation_request() or not any(host == h or host.endswith("." + h) for h in self.hosts):
+        parts = urlsplit(request.url)
+        if parts.scheme in LOCAL_SCHEMES:
+            return False
+        if not self.scope.allows(request.url):
+            refused = parts.scheme not in ("http", "https") or await _internal(parts.hostname or "", port_of(parts))
+            self.aborted += refused
+            return refused  # a public host elsewhere (a CDN) is fetched as the page asks
+        if request.is_navigation_request():
             return False  # the page itself went through Scrapy's own politeness
         robots = self._robots()
         parser = await robots.robot_parser(Request(request.url)) if robots is not None else None
         if parser is not None and not parser.allowed(request.url, self.crawler.settings.get("USER_AGENT", "")):
             self.aborted += 1
             return True
-        await self._wait_turn(host)
+        await self._wait_turn(parts.hostname or "")
         return False
 
     async def _wait_turn(self, host: str) -> None:
@@ -59,3 +72,16 @@ class SubrequestGuard:
         self._next[host] = turn + self.delay
         if turn > now:
             await asyncio.sleep(turn - now)
+
+
+async def _internal(host: str, port: int | None) -> bool:
+    """Does host resolve to an internal address (or not resolve at all)?"""
+    if not host:
+        return True
+    if is_ip_literal(host):
+        return internal_address(host)
+    try:
+        answers = await asyncio.get_running_loop().getaddrinfo(host, port or 80, type=socket.SOCK_STREAM)
+    except OSError:
+        return True
+    return any(internal_address(str(answer[4][0])) for answer in answers)

@@ -30,7 +30,7 @@ class BrowserOptions:
 
 def browser_settings(options: BrowserOptions) -> dict[str, object]:
     return {
-        "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER},
+        "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER, "file": None, "ftp": None, "s3": None, "data": None},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": options.executable, "headless": True, "args": CHROMIUM_ARGS},
         # One context at a time (the Recycler turns it over), options.pages pages in it.

@@ -4,11 +4,12 @@ links as part of the document, often where the text itself lives."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 from .blocks import TextBlock
 from .document import Attachment
 from .dom import Element, text_of
+from .urls import absolute_link
 
 FILE_EXTENSIONS = frozenset("pdf doc docx wps xls xlsx ofd rtf txt zip rar 7z et".split())
 FILE_LINK = re.compile(rf"\.(?:{'|'.join(sorted(FILE_EXTENSIONS))})(?:$|[?#])", re.IGNORECASE)
@@ -35,7 +36,17 @@ def find_attachments(container: Element, url: str | None) -> list[Attachment]:
         href = (link.get("href") or "").strip()
         if not is_file_link(href):
             continue
-        absolute = urljoin(url, href) if url else href
+        absolute = absolute_link(href, url) if url else _relative(href)
+        if absolute is None:  # javascript:…/附件1.pdf and the like: never recorded
+            continue
         name = " ".join(text_of(link).split()) or absolute.rsplit("/", 1)[-1]
         found.setdefault(absolute, Attachment(name=name, url=absolute))
     return list(found.values())
+
+
+def _relative(href: str) -> str | None:
+    """Without the page's address (a saved file), a relative link as it is, if it is one."""
+    try:
+        return href if not urlsplit(href).scheme else absolute_link(href)
+    except ValueError:
+        return None

@@ -8,10 +8,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from urllib.parse import urljoin
 
 from w3lib.url import safe_url_string
 
+from ..cleaning.urls import absolute_link
 from .sniff import FILE_TYPES, extension
 
 _ANY_FILE = re.compile(rb"\.(?:" + b"|".join(t.encode() for t in FILE_TYPES) + rb")\b", re.IGNORECASE)
@@ -33,11 +33,9 @@ def file_links(body: bytes, decoded: Callable[[], str | None], base: str, limit:
         return []
     found: dict[str, None] = {}
     for match in _HREF.finditer(text):
-        href = html.unescape(next(group for group in match.groups() if group is not None)).strip()
-        if not href or href.startswith(("javascript:", "mailto:", "#")):
-            continue
-        url = urljoin(base, href)
-        if extension(url) in FILE_TYPES and url.startswith(("http://", "https://")):
+        href = html.unescape(next(group for group in match.groups() if group is not None))
+        url = absolute_link(href, base)
+        if url is not None and extension(url) in FILE_TYPES:
             found.setdefault(url)
             if len(found) >= limit:
                 break

@@ -21,6 +21,7 @@ from ..files import FILE_TYPES, file_links
 from ..files.sniff import extension
 from ..items import PageFetched
 from ..links import read_listing
+from ..scope import GuardedResolver, Scope, explain
 from ..source import Source
 
 # 404 and 410 mean removed; the spider must see them rather than have Scrapy drop them.
@@ -66,6 +67,12 @@ class PolicySpider(Spider):
         # Documents not due for a visit yet are skipped even when a listing links them.
         self.resting = set(resting_urls)
         self.requested: set[str] = set()
+        self.scope = source.scope
+        GuardedResolver.trusted |= self.scope.seed_hosts
+
+    def scope_of(self, request: Request) -> Scope:
+        """What the request's source may fetch (crawler/scope.py checks every request)."""
+        return self.scope
 
     async def start(self) -> AsyncIterator[Request]:
         if self.render == "browser":
@@ -137,9 +144,7 @@ class PolicySpider(Spider):
     # -- listings --------------------------------------------------------------------------------
 
     def _read(self, body: bytes, url: str, encoding: str | None) -> Any:
-        return read_listing(
-            body, url, self.source.hosts, encoding=encoding, document_pattern=self.source.document_pattern
-        )
+        return read_listing(body, url, self.scope, encoding=encoding, document_pattern=self.source.document_pattern)
 
     def parse_listing(self, response: Response, page: int) -> Iterator[PageFetched | Request]:
         listing = self._read(response.body, response.url, _charset(response))
@@ -171,6 +176,10 @@ class PolicySpider(Spider):
 
         browser_page = response.meta["playwright_page"]
         html, view, encoding = response.body, page, _charset(response)
+        if refused := self._left_scope(response, "listing"):
+            await self.recycler.release(browser_page, response.meta["playwright_context"])
+            yield refused
+            return
         try:
             while html is not None:
                 listing = self._read(html, response.url, encoding)
@@ -236,8 +245,18 @@ class PolicySpider(Spider):
         doc = clean(response.body, response.url, self.source.rules, encoding=_charset(response))
         return doc.no_document == "too_little_text" and runs_scripts(response.body)
 
+    def _left_scope(self, response: Response, kind: str) -> PageFetched | None:
+        """A rendered page the browser was redirected to outside the source's scope: refused."""
+        refusal = self.scope_of(response.request).refusal(response.url)
+        if refusal is None:
+            return None
+        return PageFetched(url=response.meta["page_url"], kind=kind, error=refusal, rendered=True)  # type: ignore[arg-type]
+
     async def parse_rendered_document(self, response: Response) -> AsyncIterator[PageFetched]:
         await self.recycler.release(response.meta["playwright_page"], response.meta["playwright_context"])
+        if refused := self._left_scope(response, "document"):
+            yield refused
+            return
         yield PageFetched(
             url=response.meta["page_url"],
             kind="document",
@@ -258,7 +277,7 @@ class PolicySpider(Spider):
             url=request.meta.get("page_url", request.url),
             kind=request.meta.get("kind", "document"),
             status=response.status if response is not None else None,
-            error=failure.getErrorMessage()[:500] or failure.type.__name__,
+            error=explain(request.url, failure.getErrorMessage() or failure.type.__name__)[:500],
             rendered=bool(request.meta.get("playwright")),
             parent_url=request.meta.get("parent_url"),
         )

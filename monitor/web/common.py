@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.cleaning.urls import link_or_nothing
 from notifier.address import shown
 from storage import Change, Document, Source, Version, queries, utcnow
 
@@ -35,6 +36,7 @@ templates = Jinja2Templates(
 )
 templates.env.globals.update(kind_labels=KIND_LABELS, diff_css=Markup(stylesheet()))
 templates.env.filters["address"] = shown  # chat URLs carry tokens
+templates.env.filters["link"] = link_or_nothing  # a crawled href is linked only if http(s) or mailto
 
 
 def _session(request: Request) -> Iterator[Session]:

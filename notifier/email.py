@@ -34,10 +34,22 @@ class ChannelDownError(Exception):
     """The channel could not be reached for this message: it stays pending, however long."""
 
 
+def ascii_domain(address: str) -> str:
+    """The address with an internationalised domain in its ASCII form (例子.中国 → xn--…): every
+    server takes that; only a non-ASCII local part needs the server's SMTPUTF8."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return address  # not a domain IDNA takes: the server will say so, for this message only
+
+
 def build_message(message: OutboxMessage, from_addr: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = from_addr
-    email["To"] = message.recipient
+    email["To"] = ascii_domain(message.recipient)
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     # Stable per outbox row: if a send is repeated after a crash, mail clients see one message.
@@ -78,10 +90,24 @@ class EmailChannel:
         """
         with self._connect() as smtp:
             for message in messages:
-                try:
-                    smtp.send_message(build_message(message, self.settings.from_addr))
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-                    code = getattr(exc, "smtp_code", 0) or 0
-                    yield message, PermanentDeliveryError(str(exc)) if code >= 500 or not code else exc
-                else:
-                    yield message, None
+                yield message, self._send(smtp, message)
+
+    def _send(self, smtp: smtplib.SMTP, message: OutboxMessage) -> Exception | None:
+        """One message's fate: None (sent), or the error that belongs to it alone. A broken
+        connection raises: that is the channel's fate, and every message waits."""
+        try:
+            email = build_message(message, self.settings.from_addr)
+        except (ValueError, TypeError) as exc:
+            return PermanentDeliveryError(f"the message cannot be written: {exc}")
+        try:
+            smtp.send_message(email)
+        except smtplib.SMTPNotSupportedError:
+            return PermanentDeliveryError(
+                f"the mail server does not take internationalised addresses (no SMTPUTF8): {message.recipient}"
+            )
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            code = getattr(exc, "smtp_code", 0) or 0
+            return PermanentDeliveryError(str(exc)) if code >= 500 or not code else exc
+        except UnicodeEncodeError as exc:
+            return PermanentDeliveryError(f"the address cannot be sent as it is: {exc}")
+        return None

@@ -99,3 +99,22 @@ def test_keyword_subscription_only_gets_matching_documents(workspace, site, mail
 
     [message] = mail.messages()
     assert "达坂城" in message["Subject"] and "1 new" in message["Subject"]
+
+
+def test_an_address_the_server_cannot_take_fails_alone(workspace, site, tmp_path):
+    """A server without SMTPUTF8: a non-ASCII local part fails that one message, with its
+    reason; an internationalised domain goes as punycode; every other address gets its mail."""
+    for address in ("用户@例子.中国", "reader@例子.中国", "plain@example.org"):
+        workspace.cli("subscribe", address)
+    site.publish("kjfw", "wansheng-plan")
+
+    with MailSink(tmp_path / "ascii-only", smtputf8=False) as mail:
+        text = workspace.config.read_text(encoding="utf-8")
+        workspace.config.write_text(text.replace(f"port = {workspace.smtp_port}", f"port = {mail.port}"))
+        _, report = workspace.crawl()
+
+        received = sorted(m["To"] for m in mail.messages())
+    assert report.sent == 2 and report.failed == 1 and report.pending == 0
+    assert received == ["plain@example.org", "reader@xn--fsqu00a.xn--fiqs8s"]
+    failed = [m for m in _outbox(workspace) if m.status == "failed"]
+    assert [m.recipient for m in failed] == ["用户@例子.中国"] and "SMTPUTF8" in failed[0].last_error

@@ -32,12 +32,16 @@ class _SaveHandler:
 class MailSink:
     """start() listens on 127.0.0.1; messages() reads back what arrived, oldest first."""
 
-    def __init__(self, folder: Path, port: int | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, folder: Path, port: int | None = None, host: str = "127.0.0.1", *, smtputf8: bool = True
+    ) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.host = host
         self.port = port or free_port(host)
-        self._controller = Controller(_SaveHandler(self.folder), hostname=host, port=self.port)
+        self._controller = Controller(
+            _SaveHandler(self.folder), hostname=host, port=self.port, enable_SMTPUTF8=smtputf8
+        )
 
     def start(self) -> MailSink:
         self._controller.start()

@@ -55,6 +55,7 @@ class Listing:
     next_pages: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # a document's link text, as the list shows it
     dates: dict[str, str] = field(default_factory=dict)  # the date beside it, as written
+    unreadable: str | None = None  # why the page could not be read whole (its fetch fails)
 
 
 def _path_key(anchor: Element) -> str:
@@ -224,6 +225,13 @@ def read_listing(
     if not isinstance(scope, Scope):
         scope = Scope.of([page_url, *(f"http://{host}/" for host in scope)], [])
     text, _ = decode_html(body, encoding)
+    try:
+        return _read(text, page_url, scope, document_pattern)
+    except (dom.TooDeepError, RecursionError):
+        return Listing(unreadable="the page is nested too deeply to read whole")
+
+
+def _read(text: str, page_url: str, scope: Scope, document_pattern: str | None) -> Listing:
     root = dom.parse(_unwrap_records(text))
     if root is None:
         return Listing()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .dom import Element
+from .dom import CONTROLS, Element
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption center dd details dialog div dl dt fieldset figcaption "
@@ -26,6 +26,8 @@ def normalise_space(text: str) -> str:
         text = _LINE_BREAK_BETWEEN_CJK.sub("", text)
     if "\u200b" in text or "\ufeff" in text:  # zero-width characters are not whitespace to str.split()
         text = text.replace("\u200b", "").replace("\ufeff", "")
+    if CONTROLS.search(text):
+        text = CONTROLS.sub("", text)
     return " ".join(text.split())  # str.split() knows \u3000 and \xa0
 
 

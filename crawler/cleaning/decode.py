@@ -50,7 +50,12 @@ def decode_html(data: bytes, hint: str | None = None) -> tuple[str, str]:
     # A single-byte charset decodes any bytes, so it cannot be checked: try it only after the
     # multi-byte ones (servers often send ISO-8859-1 by default for GBK pages).
     multi_byte = [c for c in declared if c not in _SINGLE_BYTE]
-    candidates = ["utf-8", *multi_byte, "gb18030", *declared]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        if _valid_utf8_before(data, exc.start):
+            return data.decode("utf-8", errors="replace"), "utf-8"
+    candidates = [*multi_byte, "gb18030", *declared]
     for encoding in dict.fromkeys(candidates):
         try:
             return data.decode(encoding), encoding
@@ -59,6 +64,17 @@ def decode_html(data: bytes, hint: str | None = None) -> tuple[str, str]:
     # Mostly-valid text with a few broken bytes (a truncated download): keep what is readable.
     best = max(("utf-8", "gb18030"), key=lambda enc: _readable_share(data, enc))
     return data.decode(best, errors="replace"), best
+
+
+_UTF8_EVIDENCE = 20  # non-ASCII characters: GBK text almost never forms this many valid UTF-8 ones
+
+
+def _valid_utf8_before(data: bytes, error_at: int) -> bool:
+    """UTF-8 up to a point, then bytes that are not (a binary tail, a truncated character): the
+    valid part holds many multi-byte characters, which text in GBK never forms by chance, while
+    GB18030 would "decode" the whole as mojibake."""
+    head = data[:error_at].decode("utf-8")
+    return sum(1 for ch in head if ch > "\x7f") >= _UTF8_EVIDENCE
 
 
 def _readable_share(data: bytes, encoding: str) -> float:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "row"]
-NoDocumentReason = Literal["empty", "not_html", "not_found_page", "too_little_text"]
+NoDocumentReason = Literal["empty", "not_html", "not_found_page", "too_little_text", "too_deep"]
 
 
 @dataclass(slots=True)

@@ -14,8 +14,20 @@ Element = etree._Element
 # libxml2 ends the document at the first </html> or </body>; real pages have stray ones
 # (server-side includes) before their content, so they are removed and libxml2 closes the tree.
 _END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)
+# huge_tree: libxml2 otherwise drops everything past a nesting depth of 256 without a word.
+_OPTIONS = {
+    "remove_comments": True,
+    "remove_pis": True,
+    "no_network": True,
+    "default_doctype": False,
+    "huge_tree": True,
+}
+_PARSER = etree.HTMLParser(**_OPTIONS)
 _CSS = GenericTranslator()
+
+# Control characters (an ESC that would drive a terminal, C1 codes) and the bidirectional
+# overrides that reorder what a reader sees: never part of a policy's text.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 INVISIBLE_TAGS = frozenset(
     "script style noscript template svg canvas iframe object embed select option button input textarea "
@@ -32,24 +44,41 @@ _HIDDEN_STYLE = re.compile(
 
 # Bytes already known to decode cleanly in these are parsed as bytes: libxml2 then decodes them
 # itself, which is faster than handing it a Python string.
-_BYTE_PARSERS = {
-    name: etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, default_doctype=False, encoding=name)
-    for name in ("utf-8", "gb18030")
-}
+_BYTE_PARSERS = {name: etree.HTMLParser(**_OPTIONS, encoding=name) for name in ("utf-8", "gb18030")}
 _END_TAGS_BYTES = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
+
+
+# What libxml2 keeps in a text node but lxml refuses to write back (drop() moves tails about).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class TooDeepError(ValueError):
+    """A page nested deeper than the parser (or a walk of its tree) can follow: reading it would
+    lose text silently, so it is not read at all."""
 
 
 def parse(text: str, data: bytes | None = None, encoding: str | None = None) -> Element | None:
     """The document element, or None when there is nothing to parse. When data are the bytes
-    text was decoded from, exactly and without a byte-order mark, they are parsed instead."""
+    text was decoded from, exactly and without a byte-order mark, they are parsed instead.
+    Raises TooDeepError for a tree past libxml2's depth limit (2048 with huge_tree)."""
     if not text.strip():
         return None
+    if data is not None and _NOT_XML_BYTES.search(data):
+        data = None
+    if data is None and _NOT_XML.search(text):
+        text = _NOT_XML.sub("", text)
+    parser = _BYTE_PARSERS[encoding] if data is not None and encoding in _BYTE_PARSERS else _PARSER
     try:
-        if data is not None and encoding in _BYTE_PARSERS:
-            return etree.fromstring(_END_TAGS_BYTES.sub(b"", data), parser=_BYTE_PARSERS[encoding])
-        return etree.fromstring(_END_TAGS.sub("", text), parser=_PARSER)
+        if parser is _PARSER:
+            root = etree.fromstring(_END_TAGS.sub("", text), parser=parser)
+        else:
+            root = etree.fromstring(_END_TAGS_BYTES.sub(b"", data or b""), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        raise TooDeepError("the page is nested too deeply to read whole")
+    return root
 
 
 def text_of(el: Element) -> str:
@@ -90,7 +119,7 @@ def select(root: Element, selector: str) -> list[Element]:
 
 def html_title(root: Element) -> str:
     node = root.find(".//title")
-    return " ".join(text_of(node).split()) if node is not None else ""
+    return " ".join(CONTROLS.sub("", text_of(node)).split()) if node is not None else ""
 
 
 def meta_tags(root: Element) -> dict[str, str]:
@@ -98,7 +127,7 @@ def meta_tags(root: Element) -> dict[str, str]:
     found: dict[str, str] = {}
     for node in root.iter("meta"):
         name = (node.get("name") or node.get("property") or "").strip().lower()
-        content = (node.get("content") or "").strip()
+        content = CONTROLS.sub("", node.get("content") or "").strip()
         if name and content:
             found.setdefault(name, content)
     return found

@@ -69,8 +69,10 @@ def _parse(html: bytes | str, encoding: str | None) -> tuple[Element, str | None
         data = data if exact else None
     else:
         text, used = html, None
+    text, cut = _without_binary_tail(text)
     if _looks_binary(text):
         return CleanDocument(encoding=used, no_document="not_html")
+    data = None if cut else data
     root = dom.parse(text, data, used)
     return CleanDocument(encoding=used, no_document="empty") if root is None else (root, used)
 
@@ -97,9 +99,17 @@ def clean(
 ) -> CleanDocument:
     """Pure: the same bytes always give the same document. Never raises on bad input.
 
-    encoding is the charset the server declared, if any: a hint, checked against the bytes.
+    encoding is the charset the server declared, if any: a hint, checked against the bytes. A
+    page nested deeper than its tree can be walked is no document ("too_deep"), never a text
+    with its deepest passages silently missing.
     """
-    rules = rules or Rules()
+    try:
+        return _clean(html, url, rules or Rules(), encoding)
+    except (dom.TooDeepError, RecursionError):
+        return CleanDocument(no_document="too_deep")
+
+
+def _clean(html: bytes | str, url: str | None, rules: Rules, encoding: str | None) -> CleanDocument:
     parsed = _parse(html, encoding)
     if isinstance(parsed, CleanDocument):
         return parsed
@@ -133,6 +143,15 @@ def clean(
         doc.meta.publish_date = wechat.publish_date or doc.meta.publish_date
     doc.attachments = attachments
     return doc
+
+
+def _without_binary_tail(text: str) -> tuple[str, bool]:
+    """A page with bytes after its </html> that are not text (a download that went on past the
+    page, a CMS appending a file): the page alone, and whether anything was cut."""
+    end = max(text.rfind(tag) for tag in ("</html>", "</HTML>", "</Html>"))
+    if end < 0 or not _looks_binary(text[end + 7 :]):
+        return text, False
+    return text[: end + 7], True
 
 
 def _looks_binary(text: str) -> bool:

@@ -155,6 +155,7 @@ class PolicySpider(Spider):
             body=response.body,
             encoding=_charset(response),
             final_url=response.url,
+            error=listing.unreadable,
             documents_found=len(listing.documents),
             script_built=self.render == "auto" and page == 1 and not listing.documents and runs_scripts(response.body),
             listing=listing,

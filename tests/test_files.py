@@ -107,3 +107,23 @@ def test_extraction_is_bounded_in_memory_and_time_and_survives_a_crash():
     with pytest.raises(FileError, match=r"died \(signal SIGKILL"):
         run_limited(_killed, (), seconds=30, memory_mb=256)
     assert run_limited(sum, ([1, 2, 3],), seconds=30, memory_mb=256) == 6
+
+
+def test_a_500_page_text_pdf_reads_at_the_defaults_from_a_large_process():
+    """A store worker's fork inherits its whole address space (a crawl process's threads reserve
+    arenas and stacks): the reader's limit counts on top of it, so a long legitimate document
+    reads at the default limits, here beside 1.5 GB of reserved, untouched address space."""
+    import mmap
+
+    from crawler.files import FileLimits, extract
+    from monitor.demo.files import pdf_bytes
+    from monitor.demo.samples import load_sample
+
+    plan = load_sample("wansheng-plan")
+    data = pdf_bytes(plan.title, plan.paragraphs * 100)
+    reserved = mmap.mmap(-1, 1536 << 20, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS, prot=mmap.PROT_READ)
+    try:
+        text = extract(data, "pdf", FileLimits())
+    finally:
+        reserved.close()
+    assert text.pages >= 400 and text.paragraphs

@@ -3,6 +3,9 @@
 Files from the web are hostile: a PDF built to make a parser loop, a zip bomb posing as a DOCX, a
 500-page scan. Parsers are C libraries and external tools that no try/except can bound, so every
 extraction runs in a forked child with an address-space limit and is killed when its time is up.
+The limit is what the child may take on top of the address space it inherits: a fork of a store
+worker starts with the worker's whole mapping (libraries, arenas), which has nothing to do with
+what the file needs.
 The parent only reads the result from a pipe. A bare fork, not multiprocessing: the store
 workers that call this are daemonic processes, which multiprocessing forbids to have children.
 """
@@ -21,9 +24,22 @@ from typing import Any
 from .errors import FileError
 
 
+def inherited_bytes() -> int:
+    """This process's address space (VmSize), which a fork starts with."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def _child(write_fd: int, memory_bytes: int, work: Callable[..., Any], args: tuple) -> None:
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        limit = inherited_bytes() + memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         try:
             result: Any = ("ok", work(*args))
         except FileError as exc:
@@ -55,8 +71,8 @@ def _read_all(read_fd: int, pid: int, seconds: float) -> bytes:
 
 
 def run_limited(work: Callable[..., Any], args: tuple, *, seconds: float, memory_mb: int) -> Any:
-    """work(*args) in a forked child; raises FileError with the child's reason, or when it runs
-    over its time, runs out of memory or dies."""
+    """work(*args) in a forked child that may take memory_mb more than it inherits; raises
+    FileError with the child's reason, or when it runs over its time, runs out of memory or dies."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:

@@ -34,9 +34,13 @@ def unsubscribe_url(base_url: str, secret: str | None, subscription: Subscriptio
 def subscription_for(session: Session, secret: str | None, value: str) -> Subscription | None:
     """The subscription a token names, if it is genuine and still exists."""
     number, _, signature = value.partition(".")
-    if not secret or not number.isdigit():
+    if not secret or not (number.isascii() and number.isdigit() and len(number) <= MAX_ID_DIGITS):
         return None
     subscription = session.get(Subscription, int(number))
-    if subscription is None or not hmac.compare_digest(signature, _signature(secret, subscription)):
+    expected = _signature(secret, subscription).encode() if subscription is not None else b""
+    if subscription is None or not hmac.compare_digest(signature.encode("utf-8", "replace"), expected):
         return None
     return subscription
+
+
+MAX_ID_DIGITS = 18  # every id of this many digits fits a database integer

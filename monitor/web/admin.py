@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import hmac
 import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -20,13 +23,42 @@ from .common import Db, WriteDb, get_document, page, settings_of
 router = APIRouter(include_in_schema=False)
 
 
+class Throttle:
+    """Wrong admin tokens from one client: after `limit` within `window` seconds, every admin
+    request from it is answered 429 until the oldest of them is older than the window."""
+
+    def __init__(self, limit: int = 5, window: float = 600.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self._wrong: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str) -> deque[float]:
+        wrong, now = self._wrong[client], self.clock()
+        while wrong and now - wrong[0] > self.window:
+            wrong.popleft()
+        return wrong
+
+    def check(self, client: str) -> None:
+        with self._lock:
+            if len(self._recent(client)) >= self.limit:
+                raise HTTPException(429, "too many wrong admin tokens: try again later")
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            self._recent(client).append(self.clock())
+
+
 def _require_admin(request: Request, form_token: str) -> None:
     expected = settings_of(request).web.admin_token
     if not expected:
         raise HTTPException(403, "admin actions are off: set [web] admin_token in the config")
+    throttle: Throttle = request.app.state.admin_throttle
+    client = request.client.host if request.client else "?"
+    throttle.check(client)
     header = request.headers.get("Authorization", "")
     token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else form_token
     if not hmac.compare_digest(token.encode(), expected.encode()):
+        throttle.failed(client)
         raise HTTPException(403, "wrong admin token")
 
 

@@ -48,6 +48,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     app.state.stop, app.state.indexed = threading.Event(), threading.Event()
+    app.state.admin_throttle = admin.Throttle()
     threading.Thread(
         target=_keep_index_fresh,
         args=(app.state.db, app.state.stop, app.state.indexed),

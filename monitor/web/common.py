@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
@@ -25,6 +25,7 @@ from ..config import Settings
 from ..diff.render_html import stylesheet
 
 HERE = Path(__file__).parent
+Row = TypeVar("Row", Document, Version, Change)
 PER_PAGE = 50
 KINDS = ("new", "changed", "removed", "restored", "finalized")
 KIND_LABELS = {"new": "新发布", "changed": "已修改", "removed": "已删除", "restored": "已恢复", "finalized": "正式稿"}
@@ -63,25 +64,28 @@ def since(period: str | None) -> datetime | None:
     return utcnow() - PERIODS[period] if period in PERIODS else None
 
 
+MAX_ID = 2**63 - 1  # what a database integer holds: any larger id names nothing
+MAX_PAGE = 10**9
+
+
+def _row(s: Session, model: type[Row], row_id: int, name: str) -> Row:
+    """The row with this id, or 404: also for an id no database integer can hold."""
+    row = s.get(model, row_id) if 0 < row_id <= MAX_ID else None
+    if row is None:
+        raise HTTPException(404, f"no {name} {row_id}")
+    return row
+
+
 def get_document(s: Session, document_id: int) -> Document:
-    document = s.get(Document, document_id)
-    if document is None:
-        raise HTTPException(404, f"no document {document_id}")
-    return document
+    return _row(s, Document, document_id, "document")
 
 
 def get_version(s: Session, version_id: int) -> Version:
-    version = s.get(Version, version_id)
-    if version is None:
-        raise HTTPException(404, f"no version {version_id}")
-    return version
+    return _row(s, Version, version_id, "version")
 
 
 def get_change(s: Session, change_id: int) -> Change:
-    change = s.get(Change, change_id)
-    if change is None:
-        raise HTTPException(404, f"no change {change_id}")
-    return change
+    return _row(s, Change, change_id, "change")
 
 
 def source_names(s: Session) -> list[str]:
@@ -97,7 +101,7 @@ class ListQuery:
     status: str = ""  # draft or final
     period: str = ""  # today, week, month: changed since
     has_final: bool = False
-    page: Annotated[int, Query(ge=1)] = 1
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1
 
 
 FIRST_INDEX_WAIT = 10.0  # seconds a search waits for the server's first indexing pass

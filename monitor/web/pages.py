@@ -21,6 +21,7 @@ from ..diff import DocumentDiff, diff_texts
 from ..diff.render_html import render_fragment
 from .common import (
     KINDS,
+    MAX_PAGE,
     PER_PAGE,
     Db,
     ListQuery,
@@ -162,7 +163,7 @@ def changes_page(
     source: str = "",
     kind: str = "",
     period: str = "",
-    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1,
 ) -> HTMLResponse:
     rows = queries.list_changes(
         s,

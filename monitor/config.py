@@ -9,6 +9,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -24,6 +25,15 @@ CONFIG_NAME = "policywatch.toml"
 
 class ConfigError(Exception):
     """A config or seed file that cannot be used; the message is one line for the user."""
+
+
+def known_zone(name: str) -> str:
+    """An IANA time zone name ("Asia/Shanghai"), or ValueError saying it is not one."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"not a time zone (an IANA name such as Asia/Shanghai): {name!r}") from None
+    return name
 
 
 class WebSettings(BaseModel):
@@ -48,6 +58,11 @@ class DaemonSettings(BaseModel):
     failover_seconds: float = Field(
         30.0, gt=0, description="a standby daemon takes over within this long after the leader dies"
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        return known_zone(name)
 
 
 class AlertSettings(BaseModel):
@@ -134,6 +149,8 @@ def _read_toml(path: Path) -> dict:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
 

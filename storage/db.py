@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -17,11 +18,35 @@ SCHEMA_REVISION = "0010"
 BUSY_TIMEOUT_MS = 30_000
 
 
+class DatabaseError(Exception):
+    """The database cannot be used, in one line. `configuration`: the URL or its driver is wrong
+    (fix the config); otherwise the database did not answer (fix the server)."""
+
+    def __init__(self, message: str, *, configuration: bool) -> None:
+        super().__init__(message)
+        self.configuration = configuration
+
+
+DRIVERS = {"postgresql": "pip install 'policywatch[postgresql]' (psycopg)"}
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for url; for a SQLite file, its folder is created."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+    """An engine for url; for a SQLite file, its folder is created. DatabaseError (one line)
+    for a URL SQLAlchemy cannot read or a driver that is not installed."""
+    try:
+        parsed = make_url(url)
+        backend = parsed.get_backend_name()
+        if backend != "sqlite":
+            return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise DatabaseError(
+            f"database_url: not a database URL SQLAlchemy knows: {url!r} ({exc})", configuration=True
+        ) from None
+    except ModuleNotFoundError as exc:
+        hint = DRIVERS.get(backend, f"install the {exc.name} package")
+        raise DatabaseError(
+            f"database_url: the {backend} driver is not installed: {hint}", configuration=True
+        ) from None
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -66,7 +91,12 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         if upgrade:
-            migrate(self.engine)
+            try:
+                migrate(self.engine)
+            except OperationalError as exc:
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+                where = make_url(url).render_as_string(hide_password=True)
+                raise DatabaseError(f"cannot use the database {where}: {reason}", configuration=False) from None
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

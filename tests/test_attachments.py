@@ -224,4 +224,3 @@ def test_an_attachment_the_page_drops_is_removed(workspace, site):
     removed = workspace.changes("--kind", "removed")
     assert [c["url"] for c in removed] == [site.url(second)] and removed[0]["parent_url"] == site.url(page)
     assert site.url(first) not in {c["url"] for c in workspace.changes("--kind", "changed")}
-

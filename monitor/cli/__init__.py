@@ -7,6 +7,8 @@ import logging
 import sys
 from typing import NoReturn
 
+from storage import DatabaseError
+
 from ..config import ConfigError, Settings, load_settings
 from . import cluster, delivery, documents, onboarding, operations, subscriptions
 from .common import Handler, UsageError
@@ -50,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"policywatch: error: {exc}", file=sys.stderr)
         return 2
+    except DatabaseError as exc:
+        print(f"policywatch: error: {exc}", file=sys.stderr)
+        return 2 if exc.configuration else 1
     except UsageError as exc:
         print(f"policywatch: error: {exc}", file=sys.stderr)
         return 1

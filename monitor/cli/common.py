@@ -22,6 +22,23 @@ class UsageError(Exception):
     """A request the user can fix (an unknown id, a bad date); reported in one line."""
 
 
+MAX_ID = 2**63 - 1
+
+
+def identifier(value: str) -> int:
+    """A row id, for arguments: a positive whole number a database integer holds."""
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"not an id (a positive whole number): {value!r}")
+    return int(value)
+
+
+def count(value: str) -> int:
+    """How many, for --limit: a whole number from 1 to 100,000."""
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= 100_000:
+        raise argparse.ArgumentTypeError(f"not a count from 1 to 100000: {value!r}")
+    return int(value)
+
+
 def since(value: str) -> datetime:
     """An ISO date or time as naive UTC, for --since."""
     try:
@@ -45,11 +62,10 @@ def selected_sources(settings: Settings, names: list[str]) -> list[Source]:
 
 def find_document(session: Session, ref: str) -> Document:
     """A document with content, by id or URL."""
-    document = (
-        session.get(Document, int(ref))
-        if ref.isdigit()
-        else session.scalar(select(Document).where(Document.url == ref))
-    )
+    if ref.isascii() and ref.isdigit():
+        document = session.get(Document, int(ref)) if 0 < int(ref) <= MAX_ID else None
+    else:
+        document = session.scalar(select(Document).where(Document.url == ref))
     if document is None or document.current_version is None:
         raise UsageError(f"no document {ref!r} with content (give an id or a URL)")
     return document

@@ -10,7 +10,7 @@ from notifier.outbox import dispatch, retry, waiting
 from storage import Database, OutboxMessage
 
 from ..config import Settings
-from .common import AddCommand, UsageError
+from .common import AddCommand, UsageError, identifier
 
 
 def _row(message: OutboxMessage) -> dict:
@@ -65,5 +65,5 @@ def _retry(db: Database, message_id: int | None, settings: Settings) -> int:
 def register(add: AddCommand) -> None:
     p = add("outbox", cmd_outbox, "messages not delivered yet (pending or failed) and why; retry ID sends one again")
     p.add_argument("action", nargs="?", metavar="retry", help="retry: put a failed message back in the queue")
-    p.add_argument("id", nargs="?", type=int, metavar="ID", help="the message to retry")
+    p.add_argument("id", nargs="?", type=identifier, metavar="ID", help="the message to retry")
     p.add_argument("--json", action="store_true", help="machine-readable")

@@ -19,7 +19,7 @@ from ..diff import DocumentDiff, diff_texts
 from ..diff.render_html import render_page
 from ..diff.render_text import render_side_by_side, render_terminal
 from ..present import change_line, change_to_dict
-from .common import AddCommand, UsageError, find_document, since
+from .common import AddCommand, UsageError, count, find_document, identifier, since
 
 KINDS = ("new", "changed", "removed", "restored", "finalized")
 
@@ -137,7 +137,7 @@ def register(add: AddCommand) -> None:
     p.add_argument("--source", metavar="NAME")
     p.add_argument("--kind", choices=KINDS)
     diff = add("diff", cmd_diff, "show what a change changed (a finalized change: the draft against its final)")
-    diff.add_argument("change_id", type=int, metavar="CHANGE_ID")
+    diff.add_argument("change_id", type=identifier, metavar="CHANGE_ID")
     compare = add("compare", cmd_compare, "diff any two documents, e.g. two regions' versions of one policy")
     compare.add_argument("a", metavar="A", help="a document id or URL")
     compare.add_argument("b", metavar="B", help="a document id or URL")
@@ -146,7 +146,7 @@ def register(add: AddCommand) -> None:
         p.add_argument("--side-by-side", action="store_true", help="old and new in two columns")
     p = add("related", cmd_related, "the documents most similar to one, on any source, with a score")
     p.add_argument("document", metavar="DOC", help="a document id or URL")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=count, default=10)
     p.add_argument("--json", action="store_true")
     p = add("clean", cmd_clean, "extract the document from saved HTML pages")
     p.add_argument("--json", action="store_true", help="one JSON object per line")

@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from crawler.cleaning.urls import absolute_link
+
 from ..config import Settings, check_seeds
 from ..onboard.findings import Findings, look
 from ..onboard.scaffold import init_folder
@@ -27,7 +29,7 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _look(url: str, settings: Settings, render: str) -> Findings:
-    if not url.startswith(("http://", "https://")):
+    if absolute_link(url) != url:
         raise UsageError(f"not an http(s) URL: {url!r}")
     return look(url, settings.crawl, render)
 

@@ -16,7 +16,7 @@ from storage.retention import duration, prune_fetches
 
 from ..config import ConfigError, Settings
 from ..ops import status
-from .common import AddCommand, UsageError, selected_sources
+from .common import AddCommand, UsageError, count, selected_sources
 
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
@@ -127,7 +127,7 @@ def register(add: AddCommand) -> None:
     p.add_argument("--json", action="store_true")
     p = add("runs", cmd_runs, "the crawl runs, newest first")
     p.add_argument("--source", metavar="NAME")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=count, default=50)
     p.add_argument("--json", action="store_true")
     add(
         "prune",

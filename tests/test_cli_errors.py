@@ -66,3 +66,29 @@ def test_argument_mistakes(tmp_path, args, words):
 def test_ids_no_database_holds_name_nothing(tmp_path):
     result = _run(tmp_path, "compare", "99999999999999999999999", "1")
     _one_line(result, 1, "no document")
+
+
+def test_terminal_escapes_from_stored_titles_never_reach_the_terminal(workspace):
+    """A version stored before the cleaner stripped control characters, printed by changes,
+    diff and related: nothing that drives a terminal comes out."""
+    from storage import Change, Document, Source, Version
+
+    hostile = "通知\x1b]0;pwned\x07\x1b[2J\x9b1m\u202e"
+    with workspace.db.session() as session:
+        source = Source(name="kjfw", title="")
+        session.add(source)
+        session.flush()
+        document = Document(source_id=source.id, url="http://gov.example.cn/a.html\x1b[2J", title=hostile)
+        session.add(document)
+        session.flush()
+        version = Version(document_id=document.id, content_hash="x", title=hostile, text=hostile, raw_html=b"")
+        session.add(version)
+        session.flush()
+        document.current_version_id = version.id
+        change = Change(document_id=document.id, kind="new", new_version_id=version.id)
+        session.add(change)
+        session.flush()
+        change_id, document_id = change.id, document.id
+    for args in (("changes",), ("diff", str(change_id)), ("related", str(document_id))):
+        out = workspace.cli(*args).stdout
+        assert "通知" in out and not any(c in out for c in "\x1b\x07\x9b\u202e"), args

@@ -10,7 +10,7 @@ from typing import NoReturn
 from storage import DatabaseError
 
 from ..config import ConfigError, Settings, load_settings
-from . import cluster, delivery, documents, onboarding, operations, subscriptions
+from . import cluster, delivery, documents, onboarding, operations, subscriptions, terminal
 from .common import Handler, UsageError
 
 # Commands that read no config: they work in any folder.
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    terminal.install()
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

@@ -17,14 +17,16 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from crawler.process import CrawlJob, run_crawl
+from crawler.feed.service import serve
 from crawler.source import Politeness, Source
 from monitor.config import Settings
 from monitor.demo.mailsink import free_port
 from monitor.ops import status
-from monitor.ops.crawl import crawl_options, finish
+from monitor.ops.crawl import finish
+from monitor.ops.runner import crawl_options
 from storage import Database, Document, Fetch, Version, queries, utcnow
-from storage.recording import ensure_source, known_urls, start_run
+from storage.recording import ensure_source
+from storage.runqueue import queue_run
 
 from .crawl import DOCUMENTS, build_site
 from .staticsite import StaticSite
@@ -54,14 +56,13 @@ def _crawl(db: Database, site: StaticSite) -> dict[str, float]:
     started = time.perf_counter()
     with db.session() as session:
         row = ensure_source(session, source.name)
-        run = start_run(session, row)
-        due, resting = known_urls(session, row.id)
-        job = CrawlJob(source=source, source_id=row.id, run_id=run.id, known_urls=due, resting_urls=resting)
-    child = multiprocessing.get_context("fork").Process(target=run_crawl, args=([job], crawl_options(settings)))
+        run_id = queue_run(session, row, {"source": source.model_dump(mode="json"), "render": "static"}, "bench").id
+    options = crawl_options(settings)
+    child = multiprocessing.get_context("fork").Process(target=serve, args=(options, "bench"), kwargs={"once": True})
     child.start()
     child.join()
     crawled = time.perf_counter()
-    finish(db, settings, [job.run_id])
+    finish(db, settings, [run_id])
     return {
         "crawl of a 2,000-page source": crawled - started,
         "change detection after it": time.perf_counter() - crawled,

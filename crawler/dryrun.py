@@ -1,9 +1,11 @@
 """A crawl that stores nothing, for `policywatch try`: the same spider, settings and politeness
-as a real crawl (robots.txt, delays, the browser), its pages collected in memory instead of
-stored, so what `try` shows is what a crawl of the same seed would find."""
+as a real crawl (robots.txt, delays, the browser), its one run fed from memory and its pages
+collected instead of stored, so what `try` shows is what a crawl of the same seed would find."""
 
 from __future__ import annotations
 
+from .feed.runs import RunBook, RunJob
+from .feed.service import fixed
 from .items import PageFetched
 from .process import crawler_process
 from .settings import CrawlOptions, settings_for
@@ -23,11 +25,16 @@ class CollectPipeline:
         return item
 
 
+async def _nothing(_job: RunJob, _status: str, _reason: str | None) -> None:
+    return None
+
+
 def dry_crawl(source: Source, options: CrawlOptions, render: str) -> list[PageFetched]:
     """Crawl the source once and return its pages; blocks until done. Twisted's reactor runs once
     per process, so callers run this in a child process."""
     _COLLECTED.clear()
-    settings = settings_for(options, source, render)
+    mode = "browser" if render == "browser" else "static"
+    settings = settings_for(options, mode)
     settings.setdict(
         {
             "ITEM_PIPELINES": {f"{__name__}.CollectPipeline": 300},
@@ -36,7 +43,9 @@ def dry_crawl(source: Source, options: CrawlOptions, render: str) -> list[PageFe
         },
         priority="cmdline",
     )
+    job = RunJob(0, 0, source, render="static" if render == "auto" else render)  # type: ignore[arg-type]
+    book = RunBook(fixed([job]), _nothing, room=1, once=True)
     process = crawler_process(settings)
-    process.crawl(PolicySpider, source=source, run_id=0, source_id=0, render=render)
+    process.crawl(PolicySpider, book=book, mode=mode)
     process.start()
     return list(_COLLECTED)

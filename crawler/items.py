@@ -12,6 +12,7 @@ from .links import Listing
 class PageFetched:
     url: str  # the URL asked for: a document's identity, even when the server redirected
     kind: Literal["listing", "document", "attachment"]
+    run_id: int = 0  # the run it was fetched for
     status: int | None = None  # None when no HTTP response came back
     body: bytes = b""
     encoding: str | None = None  # charset from the Content-Type header, a hint only

@@ -181,10 +181,10 @@ class ScopeMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        scope = getattr(self.crawler.spider, "scope_of", None)
-        if scope is None:
-            return
-        reason = scope(request).refusal(request.url) or refusal_of_name(urlsplit(request.url).hostname or "")
+        refusal = getattr(self.crawler.spider, "refusal", None)
+        reason = (refusal(request) if refusal is not None else None) or refusal_of_name(
+            urlsplit(request.url).hostname or ""
+        )
         if reason is not None:
             raise OutOfScopeError(reason)
 

@@ -27,8 +27,9 @@ class Politeness(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    delay: float = Field(1.0, ge=0, description="seconds between requests to one domain")
+    delay: float = Field(1.0, ge=0, description="seconds at least between two requests to one domain")
     concurrency_per_domain: int = Field(1, ge=1, le=32)
+    requests_in_flight: int = Field(256, ge=1, le=10_000, description="requests at once over all domains")
     autothrottle: bool = True
     obey_robots: bool = True
     retries: int = Field(3, ge=0, le=10)

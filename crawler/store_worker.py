@@ -29,6 +29,7 @@ from storage.recording import (
     attachment_names,
     finish_run,
     has_content,
+    learn_render,
     record_document,
     record_listing,
     retire_attachments,
@@ -74,6 +75,7 @@ class _Close:
     run_id: int
     status: str
     error: str | None
+    learned_render: str | None = None  # the source turned out to need a browser
 
 
 @dataclass
@@ -164,7 +166,10 @@ def _as_file(session: Session, page: PageFetched, text: FileText) -> Verdict:
 def _serve(
     inbox: multiprocessing.Queue, done: multiprocessing.Queue, database_url: str, parent: int, limits: FileLimits
 ) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the crawl, which closes us in order
+    # Ctrl-C or a SIGTERM to the process group reaches the crawl process too, which closes its runs
+    # through us and then stops us in order; an orphan stores what it holds and goes.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     db = Database(database_url, upgrade=False)
     rebaseline = Rebaseliner()
     batch: list[_Page] = []
@@ -187,7 +192,9 @@ def _serve(
             batch = []
         if isinstance(message, _Close):
             with db.session() as session:
-                finish_run(session, message.run_id, message.status, message.error)
+                run = finish_run(session, message.run_id, message.status, message.error)
+                if message.learned_render:
+                    learn_render(session, run.source_id, message.learned_render)
         elif isinstance(message, _Flush):
             done.put(message.token)
         elif message == "stop":
@@ -217,7 +224,6 @@ class StoreWorker:
         ]
         for process in self.processes:
             process.start()
-        self.users = 0
         self.dead = False
         log.info("%d store worker(s) started (%s)", workers, method)
 
@@ -241,8 +247,9 @@ class StoreWorker:
         inbox = self.inboxes[zlib.crc32(route.encode()) % len(self.inboxes)]
         self._put(inbox, _Page(job, page))
 
-    def close_run(self, run_id: int, status: str, error: str | None) -> None:
-        """Once every worker has stored the run's pages, the first one closes the run."""
+    def close_run(self, run_id: int, status: str, error: str | None, learned_render: str | None = None) -> None:
+        """Once every worker has stored the run's pages, the first one closes the run. Blocks
+        until the workers have acknowledged: call it from one thread at a time."""
         for inbox in self.inboxes:
             self._put(inbox, _Flush(run_id))
         acknowledged = 0
@@ -252,7 +259,7 @@ class StoreWorker:
                 acknowledged += 1
             except queue.Empty:
                 self._check_alive()
-        self._put(self.inboxes[0], _Close(run_id, status, error))
+        self._put(self.inboxes[0], _Close(run_id, status, error, learned_render))
 
     def stop(self) -> None:
         for inbox, process in zip(self.inboxes, self.processes, strict=True):

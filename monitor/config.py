@@ -48,7 +48,10 @@ class WebSettings(BaseModel):
 class DaemonSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    max_parallel_crawls: int = Field(2, ge=1, le=64)
+    max_parallel_crawls: int = Field(
+        500, ge=1, le=100_000, description="sources crawled at once by one crawl process (per crawling host)"
+    )
+    recycle_hours: float = Field(6.0, gt=0, description="a long-lived crawl process is replaced after this long")
     seed_poll_seconds: float = Field(10.0, gt=0, description="how often the seeds folder is checked for edits")
     grace_seconds: float = Field(30.0, ge=0, description="how long a running crawl may take to stop on shutdown")
     jitter_seconds: int = Field(120, ge=0)

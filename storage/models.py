@@ -93,16 +93,17 @@ class Version(Base):
 
 
 class Run(Base):
-    """One crawl of one source."""
+    """One crawl of one source: queued for a crawling host, claimed by the crawl process there,
+    closed by it (or, when that process is gone, by whoever notices)."""
 
     __tablename__ = "runs"
-    __table_args__ = (Index("ix_runs_started_at", "started_at"),)
+    __table_args__ = (Index("ix_runs_started_at", "started_at"), Index("ix_runs_queue", "status", "node"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)  # queued, then claimed
     finished_at: Mapped[datetime | None]
-    # running, ok, failed, timeout, crashed, interrupted
+    # queued, running, then ok, failed, timeout, crashed, interrupted, memory, deferred (RunStatus)
     status: Mapped[str] = mapped_column(String(20), default="running")
     pages_fetched: Mapped[int] = mapped_column(default=0)
     documents_found: Mapped[int] = mapped_column(default=0)
@@ -119,9 +120,16 @@ class Run(Base):
     rendered: Mapped[bool] = mapped_column(default=False)  # a browser rendered some of its pages
     # Its static listing named no documents but runs scripts: the crawl tries again in a browser.
     needs_browser: Mapped[bool] = mapped_column(default=False)
-    # Crawled on a Scrapyd node (monitor/ops/cluster/): which, and its job there.
+    # The crawling host it is queued for: "local:HOST" (a daemon's crawl process), "cli:…" (a
+    # crawl asked for now), or a Scrapyd node's URL; and the Scrapyd job that crawled it.
     node: Mapped[str | None] = mapped_column(String(200))
     job_id: Mapped[str | None] = mapped_column(String(64))
+    # What the crawl process needs: the seed (as its file says), the render mode, browser pass.
+    spec: Mapped[dict[str, Any] | None]
+    # The process crawling it: its machine, pid and the pid's start time (against pid reuse).
+    host: Mapped[str | None] = mapped_column(String(200))
+    pid: Mapped[int | None]
+    pid_started: Mapped[int | None] = mapped_column(BigInteger)
 
     source: Mapped[Source] = relationship()
 

@@ -399,6 +399,11 @@ def finish_run(session: Session, run_id: int, status: str, error: str | None = N
     return run
 
 
+def learn_render(session: Session, source_id: int, render: str) -> None:
+    """What a source turned out to need ("browser": its listing is built by scripts)."""
+    session.execute(update(Source).where(Source.id == source_id).values(render=render))
+
+
 def known_urls(session: Session, source_id: int, *, due_only: bool = True) -> tuple[list[str], list[str]]:
     """(due, resting): the source's documents to fetch this run, and those whose next visit is
     later (the crawl skips them even when a listing links them)."""

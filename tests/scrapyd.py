@@ -59,3 +59,15 @@ class ScrapydNode:
 
     def running_jobs(self) -> list[str]:
         return [j["id"] for j in requests.get(self.url + "/listjobs.json", timeout=10).json()["running"]]
+
+    def end_jobs(self, project: str = "policywatch") -> None:
+        """Kill every job still pending or running (a long-lived crawl a test's daemon left), and
+        wait until the node lists none: the next test starts with a quiet node."""
+        listed = requests.get(self.url + "/listjobs.json", params={"project": project}, timeout=10).json()
+        for job in [*listed.get("pending", []), *listed.get("running", [])]:
+            for signal_name in ("TERM", "KILL"):
+                data = {"project": project, "job": job["id"], "signal": signal_name}
+                requests.post(self.url + "/cancel.json", data=data, timeout=10)
+        deadline = time.monotonic() + 60
+        while self.running_jobs() and time.monotonic() < deadline:
+            time.sleep(0.2)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -30,14 +31,20 @@ LOCAL_SCHEMES = frozenset(("data", "blob", "about"))  # no network
 class SubrequestGuard:
     """scrapy-playwright's PLAYWRIGHT_ABORT_REQUEST: True aborts the browser's request."""
 
-    def __init__(self, scope: Scope, delay: float) -> None:
-        self.scope, self.delay = scope, delay
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
         self.crawler: Crawler | None = None  # bound by the spider when the crawl starts
+        self.scopes: Callable[[], Iterable[Scope]] = list
         self._next: dict[str, float] = {}
         self.aborted = 0
 
-    def bind(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+    def bind(self, crawler: Crawler, scopes: Callable[[], Iterable[Scope]]) -> None:
+        """The crawl, and the scopes of the runs it renders (a page's own sub-requests cannot
+        be told from another rendered page's, so any of them allows)."""
+        self.crawler, self.scopes = crawler, scopes
+
+    def _allowed(self, url: str) -> bool:
+        return any(scope.allows(url) for scope in self.scopes())
 
     def _robots(self) -> RobotsTxtMiddleware | None:
         if self.crawler is None or not self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
@@ -52,7 +59,7 @@ class SubrequestGuard:
         parts = urlsplit(request.url)
         if parts.scheme in LOCAL_SCHEMES:
             return False
-        if not self.scope.allows(request.url):
+        if not self._allowed(request.url):
             refused = parts.scheme not in ("http", "https") or await _internal(parts.hostname or "", port_of(parts))
             self.aborted += refused
             return refused  # a public host elsewhere (a CDN) is fetched as the page asks

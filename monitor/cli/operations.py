@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import socket
+import threading
 from pathlib import Path
 
 from sqlalchemy import select
@@ -16,6 +18,7 @@ from storage.retention import duration, prune_fetches
 
 from ..config import ConfigError, Settings
 from ..ops import status
+from ..ops.stale import close_dead_runs
 from .common import AddCommand, UsageError, count, selected_sources
 
 
@@ -25,7 +28,10 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     sources = selected_sources(settings, args.names)
     if not sources:
         raise UsageError(f"no sources to crawl: add a seed file to {settings.seeds_dir}")
-    summaries, report = crawl(settings, sources, log_level="INFO" if args.verbose else "WARNING")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):  # the crawl closes its runs as interrupted, then we detect
+        signal.signal(signum, lambda _signum, _frame: stop.set())
+    summaries, report = crawl(settings, sources, log_level="INFO" if args.verbose else "WARNING", stop=stop)
     for summary in summaries:
         print(summary.line())
     if report.sent or report.pending or report.failed:
@@ -43,6 +49,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
+    close_dead_runs(db)
     with db.session() as session:
         report = status.source_status(session, settings.sources())
     if args.json:
@@ -66,6 +73,7 @@ def _run_line(run: dict) -> str:
 
 def cmd_runs(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
+    close_dead_runs(db)
     with db.session() as session:
         query = select(Run).order_by(Run.id.desc()).limit(args.limit)
         if args.source:

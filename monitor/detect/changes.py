@@ -15,6 +15,7 @@ from notifier import compose
 from notifier.notices import Mark, Notice, Passage
 from storage import Change, Document, Fetch, Run, Version, utcnow
 from storage.models import Link
+from storage.runqueue import OPEN
 
 from ..diff import DocumentDiff, diff_texts
 from ..diff.excerpt import excerpts
@@ -45,7 +46,7 @@ def pending_runs(session: Session, runs: list[Run]) -> list[int]:
     (the process died between crawl and detection): their documents are looked at too."""
     sources = {run.source_id for run in runs}
     earlier = session.scalars(
-        select(Run.id).where(Run.source_id.in_(sources), Run.changes_detected.is_(False), Run.status != "running")
+        select(Run.id).where(Run.source_id.in_(sources), Run.changes_detected.is_(False), Run.status.notin_(OPEN))
     )
     return sorted(set(earlier) | {run.id for run in runs})
 

@@ -1,43 +1,39 @@
-"""One crawl job: crawl in a child process, then detect changes, then send notifications.
+"""Crawling sources now (`policywatch crawl`, the admin page's "crawl now"), and what every crawl
+ends with, now or on schedule: detecting changes and sending notifications (finish()).
 
-The crawl runs in its own process because Twisted's reactor cannot be restarted, and so that a
-crash, a hang or a memory blow-up of one crawl cannot take the caller down.
+A crawl now queues a run per source for a crawl of its own (a one-shot crawl process here, or
+one-shot feed jobs on the nodes: monitor/ops/runner.py), waits for the runs to close — the crawl
+process keeps each run's time limit; this only stops what outlives them all — and then detects
+and notifies. A source whose last run is still queued or running is skipped, never crawled twice.
 """
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
-import signal
+import os
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from multiprocessing.context import BaseContext
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
-from crawler.process import CrawlJob, run_crawl
-from crawler.settings import CrawlOptions
 from crawler.source import Source
 from notifier.chat import AppriseChannel
 from notifier.email import EmailChannel
 from notifier.outbox import Channel, DispatchReport, dispatch
-from notifier.webhook import WebhookChannel
 from storage import Database, Run, utcnow
-from storage import Source as SourceRow
-from storage.recording import ensure_source, known_urls, start_run
+from storage.recording import ensure_source
+from storage.runqueue import OPEN, QUEUED, open_run, queue_run
 
 from ..config import Settings
 from ..detect.changes import detect_and_enqueue
+from .runner import LocalRunner, Runner, local_node
+from .stale import close_dead_runs
 
-log = logging.getLogger(__name__)
 GRACE_SECONDS = 30.0
-_FORCED_REASONS = {
-    "timeout": "the crawl took longer than its time limit",
-    "interrupted": "policywatch was stopped during the crawl",
-}
+POLL_SECONDS = 0.5
 
 
 @dataclass
@@ -60,116 +56,9 @@ class RunSummary:
 
 
 def channels(settings: Settings) -> dict[str, Channel]:
+    from notifier.webhook import WebhookChannel
+
     return {"email": EmailChannel(settings.smtp), "webhook": WebhookChannel(), "chat": AppriseChannel()}
-
-
-def crawl_options(settings: Settings, log_level: str = "WARNING") -> CrawlOptions:
-    cache = settings.http_cache_dir
-    return CrawlOptions(
-        database_url=settings.database_url,
-        politeness=settings.crawl,
-        cache_dir=str(cache) if cache else None,
-        memory_limit_mb=settings.crawl_memory_limit_mb,
-        log_level=log_level,
-    )
-
-
-def _default_context() -> BaseContext:
-    """Fork when this process is single-threaded (the command line): the child starts with Scrapy
-    already imported, 0.8 s sooner. With threads about (the web page's admin), forking is unsafe:
-    a fresh interpreter. The daemon passes its own forkserver."""
-    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
-
-
-def _run_child(
-    jobs: list[CrawlJob],
-    options: CrawlOptions,
-    time_limit: float,
-    stop: threading.Event | None,
-    context: BaseContext | None,
-    grace: float = GRACE_SECONDS,
-) -> str | None:
-    """Crawl in a fresh process; returns the run status to force ("timeout", "interrupted",
-    "crashed:…") when the child did not end on its own."""
-    child = (context or _default_context()).Process(target=run_crawl, args=(jobs, options), name="policywatch-crawl")
-    child.start()
-    deadline = time.monotonic() + time_limit
-    forced = None
-    while child.is_alive():
-        child.join(0.5)
-        if child.is_alive() and (time.monotonic() > deadline or (stop is not None and stop.is_set())):
-            forced = "timeout" if time.monotonic() > deadline else "interrupted"
-            log.warning("stopping the crawl of %s (%s)", ", ".join(j.source.name for j in jobs), forced)
-            child.terminate()  # SIGTERM: Scrapy closes the spiders cleanly and the pages in hand are stored
-            child.join(grace)
-            if child.is_alive():
-                child.kill()
-                child.join()
-    if forced is None and child.exitcode != 0:
-        reason = f"signal {signal.Signals(-child.exitcode).name}" if child.exitcode < 0 else f"exit {child.exitcode}"
-        forced = f"crashed:{reason}"
-    return forced
-
-
-def crawl(
-    settings: Settings,
-    sources: list[Source],
-    *,
-    db: Database | None = None,
-    log_level: str = "WARNING",
-    time_limit: float | None = None,
-    stop: threading.Event | None = None,
-    context: BaseContext | None = None,
-    scheduled_at: datetime | None = None,
-    grace: float = GRACE_SECONDS,
-) -> tuple[list[RunSummary], DispatchReport]:
-    """Crawl the sources now (together, in one child process), then detect and notify.
-
-    stop: set it to end the crawl early (the daemon's shutdown); context: how to start the child
-    (the daemon uses a forkserver with Scrapy already imported).
-    """
-    db = db or Database(settings.database_url)
-    if settings.cluster.nodes:
-        from .cluster.dispatch import crawl_on_nodes  # a scheduler of Scrapyd nodes
-
-        return crawl_on_nodes(settings, sources, db=db, stop=stop, scheduled_at=scheduled_at, time_limit=time_limit)
-    jobs = start_runs(db, sources, scheduled_at)
-    deadline = time.monotonic() + (time_limit or settings.crawl_time_limit)
-
-    def run_child(chosen: list[CrawlJob]) -> str | None:
-        remaining = max(1.0, deadline - time.monotonic())
-        return _run_child(chosen, crawl_options(settings, log_level), remaining, stop, context, grace)
-
-    forced = run_child(jobs)
-    if forced is None:
-        forced = render_where_needed(db, jobs, run_child)
-    return finish(db, settings, [job.run_id for job in jobs], forced)
-
-
-def start_runs(db: Database, sources: list[Source], scheduled_at: datetime | None = None) -> list[CrawlJob]:
-    """A run row per source, and what its crawl needs: documents due, documents resting."""
-    with db.session() as session:
-        jobs = []
-        for source in sources:
-            row = ensure_source(session, source.name, source.title)
-            run = start_run(session, row)
-            run.scheduled_at = scheduled_at
-            due, resting = known_urls(session, row.id, due_only=source.revisit == "rhythm")
-            jobs.append(CrawlJob(source, row.id, run.id, due, resting, render=render_mode(source, row.render)))
-    return jobs
-
-
-def close_abandoned_runs(db: Database, settings: Settings, now: datetime | None = None) -> int:
-    """Runs still "running" long after any crawl could (their time limit and the grace to stop):
-    a scheduler ended before it closed them. They are crashed, so status tells the truth and
-    their pages, if any, are detected with the source's next run."""
-    oldest = (now or utcnow()) - timedelta(seconds=settings.crawl_time_limit + 2 * settings.daemon.grace_seconds + 60)
-    with db.session() as session:
-        abandoned = list(session.scalars(select(Run).where(Run.status == "running", Run.started_at < oldest)))
-        for run in abandoned:
-            run.status, run.finished_at = "crashed", utcnow()
-            run.error = "abandoned: the scheduler that started it ended before it closed"
-    return len(abandoned)
 
 
 def render_mode(source: Source, learned: str | None) -> str:
@@ -179,37 +68,100 @@ def render_mode(source: Source, learned: str | None) -> str:
     return "browser" if learned == "browser" else "auto"
 
 
-def render_where_needed(
-    db: Database, jobs: list[CrawlJob], run_child: Callable[[list[CrawlJob]], str | None]
-) -> str | None:
-    """Sources whose static listing named no documents but runs scripts: the same run again, in a
-    browser (known documents were fetched already); remembered when the browser finds documents."""
+def queue_sources(
+    db: Database, sources: list[Source], node_for: Any, time_limit: float, scheduled_at: datetime | None = None
+) -> tuple[list[int], list[RunSummary]]:
+    """A queued run per source (node_for names its queue), carrying its seed, render mode and
+    time limit; a source with an open run is skipped."""
+    run_ids, skipped = [], []
     with db.session() as session:
-        retry = [job for job in jobs if job.render == "auto" and session.get(Run, job.run_id).needs_browser]
-    if not retry:
-        return None
-    rendered = [replace(job, render="browser", known_urls=[]) for job in retry]
-    forced = run_child(rendered)
-    with db.session() as session:
-        for job in rendered:
-            if session.get(Run, job.run_id).documents_found:
-                session.get(SourceRow, job.source_id).render = "browser"
-    return forced
+        for source in sources:
+            row = ensure_source(session, source.name, source.title)
+            spec = {
+                "source": source.model_dump(mode="json"),
+                "render": render_mode(source, row.render),
+                "time_limit": time_limit,
+            }
+            run = queue_run(session, row, spec, node_for(source), scheduled_at)
+            if run is not None:
+                run_ids.append(run.id)
+                continue
+            busy = open_run(session, row.id)
+            why = f"run {busy.id} of it is still {busy.status}" if busy else "it is being crawled"
+            skipped.append(RunSummary(source.name, busy.id if busy else 0, "skipped", 0, 0, 0, 0, why))
+    return run_ids, skipped
 
 
-def finish(
-    db: Database, settings: Settings, run_ids: list[int], forced: str | None = None
+def runner_for(settings: Settings, db: Database, *, once: bool, node: str, log_level: str = "WARNING") -> Runner:
+    """Scrapyd nodes when [cluster] names some, else a crawl process here for the node's queue."""
+    if settings.cluster.nodes:
+        from .cluster.runner import NodeRunner
+
+        return NodeRunner(settings, db, once=once)
+    return LocalRunner(settings, db, node, once=once, log_level=log_level)
+
+
+def crawl(
+    settings: Settings,
+    sources: list[Source],
+    *,
+    db: Database | None = None,
+    log_level: str = "WARNING",
+    stop: threading.Event | None = None,
+    grace: float = GRACE_SECONDS,
 ) -> tuple[list[RunSummary], DispatchReport]:
-    """Close runs the child left open, detect changes, queue and send notifications."""
+    """Crawl the sources now, together, then detect and notify. stop: set it to end early."""
+    db = db or Database(settings.database_url)
+    close_dead_runs(db)
+    node = f"{local_node('cli')}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    runner = runner_for(settings, db, once=True, node=node, log_level=log_level)
+    run_ids, skipped = queue_sources(db, sources, runner.node_for, settings.crawl_time_limit)
+    wait_for(db, runner, run_ids, settings.crawl_time_limit + grace, stop or threading.Event(), grace)
+    review = getattr(runner, "review", None)
+    if review is not None:
+        review()
+    summaries, report = finish(db, settings, run_ids)
+    return skipped + summaries, report
+
+
+def wait_for(
+    db: Database, runner: Runner, run_ids: list[int], limit: float, stop: threading.Event, grace: float
+) -> None:
+    """Until every run is closed; past the limit (or on stop) the crawl is stopped and what is
+    still open is closed here."""
+    deadline = time.monotonic() + limit
+    while True:
+        runner.ensure()
+        runner.close_lost()
+        if not _open(db, run_ids):
+            return
+        if stop.is_set() or time.monotonic() > deadline:
+            runner.stop(grace)
+            runner.close_lost()
+            why = "policywatch was stopped during the crawl" if stop.is_set() else "the crawl outlived its time limit"
+            _close_open(db, run_ids, "interrupted" if stop.is_set() else "timeout", why)
+            return
+        stop.wait(POLL_SECONDS)
+
+
+def _open(db: Database, run_ids: list[int]) -> list[int]:
     with db.session() as session:
-        runs = [session.get(Run, run_id) for run_id in run_ids]
-        for run in runs:
-            # A crawl stopped at its time limit that closed cleanly calls itself "interrupted".
-            if run.status == "running" or (forced == "timeout" and run.status == "interrupted"):
-                status, _, reason = (forced or "crashed:the crawl process ended early").partition(":")
-                run.status, run.finished_at = status, utcnow()
-                run.error = reason or _FORCED_REASONS.get(status, status)
-        detect_and_enqueue(session, runs, settings.delivery())
+        return list(session.scalars(select(Run.id).where(Run.id.in_(run_ids), Run.status.in_(OPEN))))
+
+
+def _close_open(db: Database, run_ids: list[int], status: str, why: str) -> None:
+    with db.session() as session:
+        for run in session.scalars(select(Run).where(Run.id.in_(run_ids), Run.status.in_(OPEN))):
+            never = run.status == QUEUED
+            run.status, run.finished_at = status, utcnow()
+            run.error = f"{why} (it never started)" if never else why
+
+
+def finish(db: Database, settings: Settings, run_ids: list[int]) -> tuple[list[RunSummary], DispatchReport]:
+    """Detect the closed runs' changes, queue and send notifications."""
+    with db.session() as session:
+        runs = [run for run_id in run_ids if (run := session.get(Run, run_id)) is not None]
+        detect_and_enqueue(session, [run for run in runs if run.status not in OPEN], settings.delivery())
         summaries = [
             RunSummary(
                 run.source.name,

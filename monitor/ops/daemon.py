@@ -2,23 +2,23 @@
 
 APScheduler 3.11 keeps the jobs in our database (its SQLAlchemy job store), one job per source
 with an explicit id, so schedules survive restarts; misfired runs after downtime coalesce into
-one; a source never has two crawls at once (max_instances=1), and sources sharing a domain take
-turns, so per-domain politeness holds across them. Each crawl runs in its own process (forked
-from a forkserver that has Scrapy imported) with a time limit; a crash or hang is a failed run,
-never the daemon's end. A second daemon on the same database stands by (leader.py). Seed files
-added, edited or removed are picked up on SIGHUP or by polling the folder. SIGTERM/SIGINT stop
-new crawls and give running ones a grace period.
+one. A source's slot only queues its run (storage/runqueue.py) — skipped while its last run is
+still open — so a trigger never waits on a crawl. The crawl itself is one long-lived process per
+crawling host (this one, or each Scrapyd node: monitor/ops/runner.py) that crawls every queued
+run at once, with politeness per domain from Scrapy's slots; the daemon keeps it running,
+crashes the runs whose process is gone, and detects and notifies as each run closes (a thread of
+its own). Sending mail and other periodic jobs have their own pool. A second daemon on the same
+database stands by (leader.py). Seed files added, edited or removed are picked up on SIGHUP or by
+polling the folder. SIGTERM/SIGINT: no new runs; the crawl process closes its runs as
+interrupted within the grace period.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import signal
 import threading
 import time
-from collections import defaultdict
-from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,25 +30,29 @@ from sqlalchemy import select
 
 from crawler.source import Source
 from notifier.outbox import dispatch
-from storage import Database, search, utcnow
+from storage import Database, Run, search, utcnow
 from storage import Source as SourceRow
 from storage.retention import duration, prune_fetches
+from storage.runqueue import OPEN, requeue
 
 from ..config import ConfigError, load_settings, load_sources
 from ..detect import similarity
 from . import alerts, periodic
-from .crawl import channels, close_abandoned_runs, crawl
+from .crawl import channels, finish, queue_sources, runner_for
 from .leader import Leadership
+from .runner import local_node
 from .schedule import JOB_TABLE, trigger
+from .stale import close_abandoned_runs
 
 log = logging.getLogger(__name__)
 _daemon: Daemon | None = None
+LOOP_SECONDS = 0.5
 
 
 def crawl_source(name: str) -> None:
     """The scheduled job (module-level, so the job store can pickle a reference to it)."""
     if _daemon is not None:
-        _daemon.crawl_one(name)
+        _daemon.queue(name)
 
 
 def dispatch_outbox() -> None:
@@ -96,19 +100,17 @@ class Daemon:
         self.stopping = threading.Event()
         self.freshen_search = search.Freshener()
         self.reload = threading.Event()
-        self._domains: dict[str, threading.Lock] = defaultdict(threading.Lock)
         self._scheduled: dict[str, datetime] = {}
         self._seen_seeds = _seed_files(self.settings.seeds_dir)
-        self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["crawler.process", "crawler.pipelines", "crawler.store_worker"])
-        daemon = self.settings.daemon
-        self.hosts = max(1, len(self.settings.cluster.nodes))
+        self.node = local_node()
+        self.runner = runner_for(self.settings, self.db, once=False, node=self.node)
+        self.finished = threading.Event()  # the finisher thread has ended
         self.scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self.db.engine, tablename=JOB_TABLE)},
-            # Crawls at once per crawling host (this one, or each node), and room for the other jobs.
-            executors={"default": ThreadPoolExecutor(daemon.max_parallel_crawls * self.hosts + 3)},
+            # Queueing runs is quick but never shares a pool with sending mail or pruning.
+            executors={"default": ThreadPoolExecutor(4), "queue": ThreadPoolExecutor(2)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-            timezone=daemon.timezone,
+            timezone=self.settings.daemon.timezone,
         )
         self.scheduler.add_listener(self._submitted, EVENT_JOB_SUBMITTED)
 
@@ -137,41 +139,18 @@ class Daemon:
                 id=job_id,
                 name=label,
                 args=[source.name],
+                executor="queue",
                 replace_existing=True,
             )
             log.info("scheduled %s", label)
-        self.scheduler.add_job(
-            dispatch_outbox,
-            "interval",
-            seconds=daemon.outbox_retry_seconds,
-            id="outbox",
-            name="send pending messages",
-            replace_existing=True,
-        )
-        self.scheduler.add_job(
-            send_on_the_clock,
-            "interval",
-            minutes=1,  # digest hours are minutes, so a digest is at most a minute late
-            id="digests",
-            name="compose due digests and deadline reminders",
-            replace_existing=True,
-        )
-        self.scheduler.add_job(
-            prune_history,
-            "interval",
-            days=1,
-            id="prune",
-            name="prune old fetch rows of unchanged pages",
-            replace_existing=True,
-        )
-        self.scheduler.add_job(
-            update_index,
-            "interval",
-            seconds=daemon.index_seconds,
-            id="index",
-            name="update the related-documents and search indexes",
-            replace_existing=True,
-        )
+        periodic_jobs = [
+            (dispatch_outbox, {"seconds": daemon.outbox_retry_seconds}, "outbox", "send pending messages"),
+            (send_on_the_clock, {"minutes": 1}, "digests", "compose due digests and deadline reminders"),
+            (prune_history, {"days": 1}, "prune", "prune old fetch rows of unchanged pages"),
+            (update_index, {"seconds": daemon.index_seconds}, "index", "update the related and search indexes"),
+        ]
+        for function, every, job_id, name in periodic_jobs:
+            self.scheduler.add_job(function, "interval", **every, id=job_id, name=name, replace_existing=True)
 
     def reload_seeds(self) -> None:
         try:
@@ -183,7 +162,8 @@ class Daemon:
         self.settings, self.sources = settings, sources
         self.sync_jobs()
 
-    def crawl_one(self, name: str) -> None:
+    def queue(self, name: str) -> None:
+        """A source's slot: its run queued for its crawling host, unless its last is still open."""
         source = self.sources.get(name)
         if source is None or self.stopping.is_set():
             return
@@ -191,34 +171,47 @@ class Daemon:
         deadline = time.monotonic() + 1
         while job_id not in self._scheduled and time.monotonic() < deadline:  # the submission event is racing us
             time.sleep(0.01)
-        scheduled_at = self._scheduled.pop(job_id, None)
-        with ExitStack() as held:
-            for host in sorted(source.hosts):  # one crawl per domain at a time, in a fixed order
-                while not self._domains[host].acquire(timeout=1):
-                    if self.stopping.is_set():
-                        return
-                held.callback(self._domains[host].release)
-            try:
-                summaries, _ = crawl(
-                    self.settings,
-                    [source],
-                    db=self.db,
-                    stop=self.stopping,
-                    context=self.context,
-                    scheduled_at=scheduled_at,
-                    grace=self.settings.daemon.grace_seconds,
-                )
-                for summary in summaries:
-                    log.info(summary.line())
-            except Exception:  # the daemon outlives any one crawl
-                log.exception("crawl of %s failed", name)
-            self._review(name)
+        scheduled_at = self._scheduled.pop(job_id, None) or utcnow()
+        limit = self.settings.crawl_time_limit
+        _queued, skipped = queue_sources(self.db, [source], self.runner.node_for, limit, scheduled_at)
+        for summary in skipped:
+            log.info("%s: slot skipped, %s", name, summary.error)
 
-    def _review(self, name: str) -> None:
+    # -- finishing ---------------------------------------------------------------------------
+
+    def finish_closed(self) -> int:
+        """Detect and notify for the runs the crawl closed (this daemon's scheduled runs)."""
+        with self.db.session() as session:
+            closed = list(
+                session.execute(
+                    select(Run.id, Run.source_id)
+                    .where(Run.changes_detected.is_(False), Run.status.notin_(OPEN), Run.scheduled_at.is_not(None))
+                    .order_by(Run.id)
+                )
+            )
+        if not closed:
+            return 0
+        summaries, _ = finish(self.db, self.settings, [run_id for run_id, _source in closed])
+        for summary in summaries:
+            log.info(summary.line())
+        self._review({source_id for _run, source_id in closed})
+        return len(closed)
+
+    def _finisher(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                if not self.finish_closed():
+                    self.stopping.wait(LOOP_SECONDS)
+            except Exception:  # the daemon outlives any one detection
+                log.exception("detecting the closed runs' changes failed; trying again")
+                self.stopping.wait(5)
+        self.finish_closed()  # what the crawl closed while stopping
+        self.finished.set()
+
+    def _review(self, source_ids: set[int]) -> None:
         alert = self.settings.alerts
         with self.db.session() as session:
-            row = session.scalar(select(SourceRow).where(SourceRow.name == name))
-            if row is not None:
+            for row in session.scalars(select(SourceRow).where(SourceRow.id.in_(source_ids))):
                 alerts.review(session, row, alert.ops_email, alert.after_failures)
         dispatch(self.db, channels(self.settings))
 
@@ -230,6 +223,18 @@ class Daemon:
         else:
             self.stopping.set()
 
+    def _take_over(self) -> None:
+        """Leading now: runs an earlier scheduler left, queued for another host's crawl process,
+        are this host's; runs whose process is gone or that outlived any crawl are closed."""
+        with self.db.session() as session:
+            hosts = session.scalars(
+                select(Run.node).where(Run.status == "queued", Run.node.like("local:%"), Run.node != self.node)
+            ).all()
+            for other in set(hosts):
+                requeue(session, other, self.node)
+        if abandoned := close_abandoned_runs(self.db, self.settings):
+            log.warning("%d runs left open by an earlier scheduler are closed as crashed", abandoned)
+
     def run(self) -> int:
         global _daemon
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -238,31 +243,41 @@ class Daemon:
         if not leadership.acquire(self.stopping, self.settings.daemon.failover_seconds):
             return 0  # stopped while standing by
         _daemon = self
-        if abandoned := close_abandoned_runs(self.db, self.settings):
-            log.warning("%d runs left open by an earlier scheduler are closed as crashed", abandoned)
+        self._take_over()
+        finisher = threading.Thread(target=self._finisher, name="policywatch-finish", daemon=True)
+        finisher.start()
         self.scheduler.start(paused=True)
         self.sync_jobs()
         self.scheduler.resume()
         log.info("policywatch daemon started: %d sources, database %s", len(self.sources), self.db.url)
-        last_poll = time.monotonic()
-        while not self.stopping.wait(0.5):
-            if not leadership.still_held():
-                log.error("lost the scheduler lock (the database connection dropped): stopping, never two leaders")
-                self.stopping.set()
-                break
-            polling = time.monotonic() - last_poll >= self.settings.daemon.seed_poll_seconds
-            if not (polling or self.reload.is_set()):
-                continue
-            last_poll = time.monotonic()
-            seeds = _seed_files(self.settings.seeds_dir)
-            if self.reload.is_set() or seeds != self._seen_seeds:
-                self.reload.clear()
-                self._seen_seeds = seeds
-                self.reload_seeds()
-        log.info("stopping: no new crawls; running crawls get %.0f s", self.settings.daemon.grace_seconds)
+        self._loop(leadership)
+        log.info("stopping: no new runs; the crawl gets %.0f s", self.settings.daemon.grace_seconds)
         self.scheduler.pause()
+        self.runner.stop(self.settings.daemon.grace_seconds)
+        self.runner.close_lost()
+        self.finished.wait(60)
         self.scheduler.shutdown(wait=True)
         leadership.release()
         _daemon = None
         log.info("stopped at %s", utcnow())
         return 0
+
+    def _loop(self, leadership: Leadership) -> None:
+        last_poll = time.monotonic()
+        while not self.stopping.wait(LOOP_SECONDS):
+            if not leadership.still_held():
+                log.error("lost the scheduler lock (the database connection dropped): stopping, never two leaders")
+                self.stopping.set()
+                break
+            try:
+                self.runner.ensure()
+                self.runner.close_lost()
+            except Exception:  # a node or the database away for a moment: the next turn tries again
+                log.exception("the crawl process could not be checked")
+            if time.monotonic() - last_poll >= self.settings.daemon.seed_poll_seconds or self.reload.is_set():
+                last_poll = time.monotonic()
+                seeds = _seed_files(self.settings.seeds_dir)
+                if self.reload.is_set() or seeds != self._seen_seeds:
+                    self.reload.clear()
+                    self._seen_seeds = seeds
+                    self.reload_seeds()

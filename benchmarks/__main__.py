@@ -17,6 +17,7 @@ NAMES = [
     "related",
     "daemon",
     "cluster",
+    "scale",
     "web",
     "history",
 ]

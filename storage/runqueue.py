@@ -95,6 +95,7 @@ def requeue(session: Session, from_node: str, to_node: str) -> int:
     return moved.rowcount
 
 
-def running_on(session: Session, host: str) -> list[Run]:
-    """The runs a process on this machine claimed and has not closed."""
-    return list(session.scalars(select(Run).where(Run.status == RUNNING, Run.host == host)))
+def running_of(session: Session, process: ProcessId) -> list[Run]:
+    """The runs this process claimed and has not closed."""
+    query = select(Run).where(Run.status == RUNNING, Run.host == process.host, Run.pid == process.pid)
+    return list(session.scalars(query))

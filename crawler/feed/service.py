@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import resource
 import signal
 import time
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from twisted.internet.task import LoopingCall
 
 from storage import Database
 from storage.recording import finish_run, known_urls
-from storage.runqueue import claim_runs, requeue_runs
+from storage.runqueue import claim_runs, requeue_runs, running_of
 
 from ..files import FileLimits
 from ..process import crawler_process
@@ -65,6 +66,9 @@ class Service:
 
     def __init__(self, options: CrawlOptions, node: str, *, once: bool, job_id: str | None) -> None:
         self.options, self.node, self.once, self.job_id = options, node, once, job_id
+        # A connection kept alive per domain: thousands of domains need more than a default 1,024 files.
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, hard), hard))
         self.db = Database(options.database_url, upgrade=False)
         self.me = this_process()
         politeness = options.politeness
@@ -81,6 +85,7 @@ class Service:
         )
         self.book.on_browser_needed = self.start_browser
         self.crawlers: list[Crawler] = []
+        self.handed: set[int] = set()  # runs claimed and given to the book
         self.started = self.idle_since = time.monotonic()
         self.stopping = False
         self._ending: asyncio.Future[None] | None = None
@@ -89,7 +94,9 @@ class Service:
     # -- runs in and out ---------------------------------------------------------------------
 
     async def take(self, room: int) -> list[RunJob]:
-        return await asyncio.get_running_loop().run_in_executor(self._closer, self._claim, room)
+        jobs = await asyncio.get_running_loop().run_in_executor(self._closer, self._claim, room)
+        self.handed.update(job.run_id for job in jobs)
+        return jobs
 
     def _claim(self, room: int) -> list[RunJob]:
         if self.book.draining:
@@ -206,7 +213,18 @@ class Service:
             self._watcher.stop()
         self.store.stop()
         self._closer.shutdown(wait=True)
+        self._leave_nothing_open()
         self.db.close()
+
+    def _leave_nothing_open(self) -> None:
+        """Runs of this process still open as it ends: a claim that finished as the crawl stopped
+        (never started: queued again), or a run the crawl did not close (interrupted)."""
+        with self.db.session() as session:
+            left = running_of(session, self.me)
+            requeue_runs(session, [run.id for run in left if run.id not in self.handed])
+            for run in left:
+                if run.id in self.handed:
+                    finish_run(session, run.id, "interrupted", "the crawl process ended before it closed the run")
 
 
 def open_service(options: CrawlOptions, node: str, *, once: bool = False, job_id: str | None = None) -> Service:

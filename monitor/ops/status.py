@@ -13,6 +13,7 @@ from storage import Run
 from storage import Source as SourceRow
 from storage.models import Incident
 from storage.recording import count_documents
+from storage.runqueue import OPEN
 
 from ..present import iso
 from .alerts import HISTORY, consecutive_failures
@@ -67,8 +68,9 @@ _RUN_COLUMNS = [
 
 
 def _recent_runs(session: Session, source_id: int) -> list[Row]:
-    """The source's newest runs, newest first, as plain rows: a running crawl is always the newest
-    one, so these answer "running", the last run and the failures in a row in one indexed query."""
+    """The source's newest runs, newest first, as plain rows: an open run (queued or running) is
+    always the newest one, so these answer "running", the last run and the failures in a row in
+    one indexed query."""
     query = select(*_RUN_COLUMNS).where(Run.source_id == source_id).order_by(Run.id.desc()).limit(HISTORY + 1)
     return list(session.execute(query))
 
@@ -91,8 +93,8 @@ def source_status(session: Session, sources: list[Source]) -> list[dict]:
     for source in sources:
         row = rows.get(source.name)
         recent = _recent_runs(session, row.id) if row else []
-        running = bool(recent) and recent[0].status == "running"
-        finished = [run for run in recent if run.status != "running"][:HISTORY]
+        running = recent[0].status if recent and recent[0].status in OPEN else None
+        finished = [run for run in recent if run.status not in OPEN][:HISTORY]
         report.append(
             {
                 "source": source.name,
@@ -118,7 +120,7 @@ def status_lines(report: list[dict]) -> list[str]:
     for item in report:
         last = item["last_run"]
         state = (
-            "running now"
+            f"{item['running']} now"
             if item["running"]
             else "never run"
             if last is None

@@ -26,7 +26,7 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler)
 
-    def process_item(self, item: PageFetched) -> None:
+    async def process_item(self, item: PageFetched) -> None:
         book = self.crawler.spider.book
         job = book.jobs.get(item.run_id)
         if job is None or job.closed:
@@ -34,7 +34,7 @@ class StorePipeline:
         worker = store_worker()
         if not worker.dead:
             try:
-                worker.submit(Job(job.run_id, job.source_id, job.source), item)
+                await worker.submit(Job(job.run_id, job.source_id, job.source), item)
                 return
             except StoreWorkerDiedError:
                 worker.dead = True

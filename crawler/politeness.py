@@ -3,6 +3,10 @@ of the process that fetches from it, so two sources on one domain share its dela
 
 - The configured delay is a minimum. Scrapy spreads a slot's delay by a jitter either way (±50 %
   by default: half the delay at worst); here a slot waits between 1.0 and 1.5 times the delay.
+  And Scrapy counts the delay from when a request leaves the slot's queue, not from when it is
+  sent (a busy event loop starts the send later for one request than for the next): the Gate
+  holds each request at the moment of sending until its host's minimum has passed, for the
+  static crawl, the browser's page loads and the browser's own sub-requests alike.
 - A source's own delay or concurrency (its seed file) applies to the slots of its hosts; when two
   sources share a host, the stricter of each wins. AutoThrottle never lowers a slot below it.
 - A server saying it is overloaded (429/503) doubles the slot's delay, or honours its Retry-After
@@ -13,19 +17,78 @@ of the process that fetches from it, so two sources on one domain share its dela
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy import Request, Spider
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 
 SPREAD, JITTER = 1.25, 0.2  # delay × 1.25 × (1 ± 0.2): between 1.0 and 1.5 times the delay
 _OVERLOADED = (429, 503)
+
+
+SEND_ALLOWANCE = 0.3  # seconds: what a busy event loop may take from the gate to the socket
+FIRST_ALLOWANCE = 0.5  # the first request to a host opens its connection on the way: longer
+
+
+class Gate:
+    """The moment of sending, per host: never two requests to one host closer than its minimum.
+    One per process (module-level): the static and the rendering crawl share it. Turns are
+    spaced by the minimum and SEND_ALLOWANCE, so that the bytes, too, leave far enough apart
+    when the process is busy and one request's way from the gate to the socket is slower."""
+
+    def __init__(self) -> None:
+        self.default = 0.0
+        self.minimum: dict[str, float] = {}
+        self._next: dict[str, float] = {}
+
+    async def turn(self, host: str) -> None:
+        """Wait for the host's turn, and take it (a later request waits for the one after)."""
+        now = time.monotonic()
+        first = host not in self._next
+        at = max(now, self._next.get(host, 0.0))
+        minimum = self.minimum.get(host, self.default)
+        gap = minimum + ((FIRST_ALLOWANCE if first else SEND_ALLOWANCE) if minimum else 0.0)
+        self._next[host] = at + gap
+        if at > now:
+            await asyncio.sleep(at - now)
+            # Woken late (a busy loop): the next turn counts from now, not from the planned time.
+            self._next[host] = max(self._next[host], time.monotonic() + gap)
+
+
+GATE = Gate()
+
+
+class SpacedHTTPHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP handler, through the gate."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        GATE.default = max(GATE.default, crawler.settings.getfloat("POLICYWATCH_MIN_DELAY"))
+
+    async def download_request(self, request: Request) -> Response:
+        host = urlparse_cached(request).hostname or ""
+        await resolved(host)  # a name lookup after the gate would make this request late, the next early
+        await GATE.turn(host)
+        return await super().download_request(request)
+
+
+async def resolved(host: str) -> None:
+    """The host's address looked up now (and cached by the crawl's resolver); a failure is left
+    for the download itself to meet and report."""
+    from twisted.internet import reactor
+
+    with contextlib.suppress(Exception):
+        await maybe_deferred_to_future(reactor.resolve(host))
 
 
 def slot_delay(delay: float) -> tuple[float, float]:
@@ -41,6 +104,7 @@ def register(crawler: Crawler, delay: float | None, concurrency: int | None, hos
     for host in hosts:
         wanted = dict(downloader.per_slot_settings.get(host, {}))
         if delay is not None:
+            GATE.minimum[host] = max(delay, GATE.minimum.get(host, 0.0))
             spread, jitter = slot_delay(delay)
             wanted["delay"], wanted["jitter"] = max(spread, wanted.get("delay", 0.0)), jitter
         if concurrency is not None:

@@ -44,7 +44,8 @@ REMOTE_CONTROL_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {"crawler.scope.ScopeMiddleware": 50, "crawler.politeness.BackoffMiddleware": 560}
 TWISTED_DNS_RESOLVER = "crawler.scope.GuardedResolver"
 NO_OTHER_SCHEMES = {"file": None, "ftp": None, "s3": None, "data": None}
-DOWNLOAD_HANDLERS = NO_OTHER_SCHEMES
+SPACED = "crawler.politeness.SpacedHTTPHandler"  # the delay kept at the moment of sending
+DOWNLOAD_HANDLERS = {"http": SPACED, "https": SPACED, **NO_OTHER_SCHEMES}
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 # AutoThrottle with per-slot minimums in its place (crawler/politeness.py).
 EXTENSIONS = {"scrapy.extensions.throttle.AutoThrottle": None, "crawler.politeness.PoliteThrottle": 0}
@@ -94,6 +95,7 @@ def settings_for(options: CrawlOptions, render: str = "static") -> Settings:
             "ROBOTSTXT_OBEY": politeness.obey_robots,
             "DOWNLOAD_DELAY": delay,
             "DOWNLOAD_DELAY_JITTER": jitter,
+            "POLICYWATCH_MIN_DELAY": politeness.delay,
             "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
             "CONCURRENT_REQUESTS": politeness.requests_in_flight,
             "AUTOTHROTTLE_ENABLED": politeness.autothrottle,
@@ -124,5 +126,5 @@ def settings_for(options: CrawlOptions, render: str = "static") -> Settings:
             politeness.browser_restart_pages,
         )
         settings.setdict(browser_settings(browser), priority="cmdline")
-        settings.set("PLAYWRIGHT_ABORT_REQUEST", SubrequestGuard(politeness.delay), priority="cmdline")
+        settings.set("PLAYWRIGHT_ABORT_REQUEST", SubrequestGuard(), priority="cmdline")
     return settings

@@ -11,6 +11,7 @@ stored all its pages (a flush barrier).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -53,6 +54,7 @@ BATCH_SIZE = 50
 BATCH_SECONDS = 1.0
 QUEUE_SIZE = 64
 PUT_TIMEOUT = 5.0
+SUBMIT_POLL = 0.02
 
 
 @dataclass
@@ -239,13 +241,27 @@ class StoreWorker:
             except queue.Full:
                 self._check_alive()
 
-    def submit(self, job: Job, page: PageFetched) -> None:
-        """Queue a fetched page or file; blocks while its worker is behind (back-pressure on the crawl)."""
+    async def submit(self, job: Job, page: PageFetched) -> None:
+        """Queue a fetched page or file. While its worker is behind, this waits without holding
+        the crawl's event loop (a blocked loop would delay every request in flight): Scrapy then
+        stops taking responses for processing past SCRAPER_SLOT_MAX_ACTIVE_SIZE, which is the
+        back-pressure on the crawl."""
         self._check_alive()
         # An attachment goes to its page's worker, which has stored the page before it.
         route = page.parent_url or page.url
         inbox = self.inboxes[zlib.crc32(route.encode()) % len(self.inboxes)]
-        self._put(inbox, _Page(job, page))
+        message = _Page(job, page)
+        waited = 0.0
+        while True:
+            try:
+                inbox.put_nowait(message)
+                return
+            except queue.Full:
+                await asyncio.sleep(SUBMIT_POLL)
+                waited += SUBMIT_POLL
+                if waited >= PUT_TIMEOUT:
+                    self._check_alive()
+                    waited = 0.0
 
     def close_run(self, run_id: int, status: str, error: str | None, learned_render: str | None = None) -> None:
         """Once every worker has stored the run's pages, the first one closes the run. Blocks

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 
+from ..politeness import GATE
 from ..scope import Scope, internal_address, is_ip_literal, port_of
 
 if TYPE_CHECKING:  # Playwright itself is loaded only by crawls that render
@@ -31,11 +31,9 @@ LOCAL_SCHEMES = frozenset(("data", "blob", "about"))  # no network
 class SubrequestGuard:
     """scrapy-playwright's PLAYWRIGHT_ABORT_REQUEST: True aborts the browser's request."""
 
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
+    def __init__(self) -> None:
         self.crawler: Crawler | None = None  # bound by the spider when the crawl starts
         self.scopes: Callable[[], Iterable[Scope]] = list
-        self._next: dict[str, float] = {}
         self.aborted = 0
 
     def bind(self, crawler: Crawler, scopes: Callable[[], Iterable[Scope]]) -> None:
@@ -70,15 +68,8 @@ class SubrequestGuard:
         if parser is not None and not parser.allowed(request.url, self.crawler.settings.get("USER_AGENT", "")):
             self.aborted += 1
             return True
-        await self._wait_turn(parts.hostname or "")
+        await GATE.turn(parts.hostname or "")
         return False
-
-    async def _wait_turn(self, host: str) -> None:
-        now = time.monotonic()
-        turn = max(now, self._next.get(host, now))
-        self._next[host] = turn + self.delay
-        if turn > now:
-            await asyncio.sleep(turn - now)
 
 
 async def _internal(host: str, port: int | None) -> bool:

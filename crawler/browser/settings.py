@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+HANDLER = "crawler.browser.handler.SpacedPlaywrightHandler"
 # What a root process in a container needs, and no calls home (this machine's network is closed).
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -64,10 +64,12 @@ def _run_line(run: dict) -> str:
     counts = (
         f"{run['pages_fetched']:>5} pages {run['new']:>3} new {run['changed']:>3} changed {run['removed']:>3} removed"
     )
+    where = f"  on {run['node']}" + (f" (job {run['job_id']})" if run["job_id"] else "") if run["node"] else ""
     return (
         f"#{run['id']:<5} {run['started_at']} {run['source']:<14} {run['status']:<11} {counts}"
         + (f"  errors: {errors}" if errors else "")
         + (f"  {run['error']}" if run["error"] else "")
+        + where
     )
 
 

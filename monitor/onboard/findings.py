@@ -53,14 +53,22 @@ class Findings:
     page_title: str = ""
 
 
+def _root(page: PageFetched) -> dom.Element | None:
+    """The page's tree, or None (nothing to parse, or nested too deeply to read whole)."""
+    try:
+        return dom.parse(decode_html(page.body, page.encoding)[0])
+    except dom.TooDeepError:
+        return None
+
+
 def _tab_title(page: PageFetched) -> str:
-    root = dom.parse(decode_html(page.body, page.encoding)[0])
+    root = _root(page)
     return dom.html_title(root) if root is not None else ""
 
 
 def chrome_cut(page: PageFetched, text: str) -> list[str]:
     """The page's visible blocks that are not in the document's text: what cleaning cut."""
-    root = dom.parse(decode_html(page.body, page.encoding)[0])
+    root = _root(page)
     if root is None:
         return []
     dom.prune(root)

@@ -36,6 +36,10 @@ def run_to_dict(run: Run | Row, source: str | None = None) -> dict:
         "removed": run.documents_removed,
         "http_errors": run.http_errors,
         "error": run.error,
+        "node": run.node,  # the queue it was crawled from: local:HOST, cli:…, or a Scrapyd node
+        "job_id": run.job_id,  # its Scrapyd job, on a node
+        "host": run.host,  # the machine and process that crawled it
+        "pid": run.pid,
     }
 
 
@@ -63,6 +67,10 @@ _RUN_COLUMNS = [
         "documents_removed",
         "http_errors",
         "error",
+        "node",
+        "job_id",
+        "host",
+        "pid",
     )
 ]
 
@@ -127,6 +135,7 @@ def status_lines(report: list[dict]) -> list[str]:
             else (
                 f"last run {last['started_at']} {last['status']}: {last['pages_fetched']} pages, {last['new']} new, "
                 f"{last['changed']} changed, {last['removed']} removed"
+                + (f" (on {last['node']})" if last["node"] and not last["node"].startswith("cli:") else "")
             )
         )
         failing = f"; {item['consecutive_failures']} failures in a row" if item["consecutive_failures"] else ""

@@ -223,13 +223,14 @@ def per_source_round(count: int, sites: Sites, parallel: int = 2) -> dict[str, f
             Source(name=f"s{n:05d}", start_urls=[f"http://{domain(n)}:{sites.port}/list/index.html"])
             for n in range(count)
         ]
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crawler.feed.service"])
+        context = multiprocessing.get_context("fork")  # Scrapy loaded, as the old daemon's forkserver had it
         options = crawl_options(settings)
         cpu, started, peak = _cpu_children(), time.monotonic(), 0.0
         queue = list(sources)
         running: list[multiprocessing.process.BaseProcess] = []
         while queue or running:
+            for process in [p for p in running if not p.is_alive()]:
+                process.join()  # reaped here: its CPU counts in ours
             running = [p for p in running if p.is_alive()]
             while queue and len(running) < parallel:
                 source = queue.pop(0)

@@ -36,20 +36,25 @@ SPREAD, JITTER = 1.25, 0.2  # delay × 1.25 × (1 ± 0.2): between 1.0 and 1.5 t
 _OVERLOADED = (429, 503)
 
 
-SEND_ALLOWANCE = 0.3  # seconds: what a busy event loop may take from the gate to the socket
+SEND_ALLOWANCE = 0.3  # seconds, at least: what a busy event loop may take from the gate to the socket
 FIRST_ALLOWANCE = 0.5  # the first request to a host opens its connection on the way: longer
+LAG_DECAY = 0.95  # how fast the loop's measured lateness is forgotten, per turn
 
 
 class Gate:
     """The moment of sending, per host: never two requests to one host closer than its minimum.
     One per process (module-level): the static and the rendering crawl share it. Turns are
-    spaced by the minimum and SEND_ALLOWANCE, so that the bytes, too, leave far enough apart
-    when the process is busy and one request's way from the gate to the socket is slower."""
+    spaced by the minimum and an allowance, so that the bytes, too, leave far enough apart when
+    the process is busy and one request's way from the gate to the socket is slower: at least
+    SEND_ALLOWANCE, and twice the lateness the gate itself sees in waking (a loop that wakes
+    its waiters late writes their bytes late too); four times for a host's first request, which
+    opens its connection on the way."""
 
     def __init__(self) -> None:
         self.default = 0.0
         self.minimum: dict[str, float] = {}
         self._next: dict[str, float] = {}
+        self.lag = 0.0  # the loop's recent lateness, a decaying peak
 
     async def turn(self, host: str) -> None:
         """Wait for the host's turn, and take it (a later request waits for the one after)."""
@@ -57,12 +62,16 @@ class Gate:
         first = host not in self._next
         at = max(now, self._next.get(host, 0.0))
         minimum = self.minimum.get(host, self.default)
-        gap = minimum + ((FIRST_ALLOWANCE if first else SEND_ALLOWANCE) if minimum else 0.0)
+        # A first request also opens its connection after the gate: more turns of the loop.
+        allowance = max(FIRST_ALLOWANCE, 4 * self.lag) if first else max(SEND_ALLOWANCE, 2 * self.lag)
+        gap = minimum + allowance if minimum else 0.0
         self._next[host] = at + gap
         if at > now:
             await asyncio.sleep(at - now)
+            woke = time.monotonic()
+            self.lag = max(woke - at, self.lag * LAG_DECAY)
             # Woken late (a busy loop): the next turn counts from now, not from the planned time.
-            self._next[host] = max(self._next[host], time.monotonic() + gap)
+            self._next[host] = max(self._next[host], woke + gap)
 
 
 GATE = Gate()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +69,20 @@ class Workspace:
 
     def changes(self, *args: str) -> list[dict]:
         return json.loads(self.cli("changes", "--json", *args).stdout)
+
+
+@pytest.fixture(autouse=True)
+def no_daemon_outlives_its_test():
+    """A daemon a failed test left running would crawl on for hours: its whole group goes."""
+    yield
+    from .test_daemon import Daemon
+
+    for process in Daemon.started:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(30)
+    Daemon.started.clear()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import time
 from datetime import timedelta
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import select
@@ -25,6 +26,8 @@ DAEMON_SETTINGS = (
 
 
 class Daemon:
+    started: ClassVar[list[subprocess.Popen]] = []  # every daemon a test starts: ended after it, whatever happened
+
     def __init__(self, workspace, extra: str = "") -> None:
         workspace.config.write_text(
             workspace.config.read_text(encoding="utf-8") + DAEMON_SETTINGS + extra, encoding="utf-8"
@@ -40,6 +43,7 @@ class Daemon:
             text=True,
             start_new_session=True,  # its own process group: what it starts stays in it
         )
+        Daemon.started.append(self.process)
 
     def runs(self, source: str | None = None) -> list[Run]:
         with self.workspace.db.session() as session:

@@ -25,8 +25,8 @@ from monitor.ops import status
 from monitor.ops.crawl import finish
 from monitor.ops.runner import crawl_options
 from storage import Database, Document, Fetch, Version, queries, utcnow
-from storage.recording import ensure_source
 from storage.runqueue import queue_run
+from storage.runs import ensure_source
 
 from .crawl import DOCUMENTS, build_site
 from .staticsite import StaticSite

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from storage.recording import Content, has_stale_versions, rewrite_version, stale_version
+from storage.cleaner_versions import has_stale_versions, rewrite_version, stale_version
+from storage.recording import Content
 
 from .cleaning import CLEANER_VERSION, clean
 from .files import FileError, FileLimits, extract

@@ -26,15 +26,8 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from storage import Database
-from storage.recording import (
-    attachment_names,
-    finish_run,
-    has_content,
-    learn_render,
-    record_document,
-    record_listing,
-    retire_attachments,
-)
+from storage.recording import attachment_names, has_content, record_document, record_listing, retire_attachments
+from storage.runs import finish_run, learn_render
 
 from .files import FileLimits, FileText, canonical_url
 from .items import PageFetched

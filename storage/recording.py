@@ -1,19 +1,18 @@
-"""The writes a crawl makes: fetches, versions, runs. A bad fetch never touches a version."""
+"""The writes a crawl makes for each page: its fetch, and when it holds a new content, its version
+and its document's pointer. A bad fetch never touches a version."""
 
 from __future__ import annotations
 
-import zlib
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .models import Document, Fetch, Run, Source, Version, utcnow
+from .models import Document, Fetch, Run, Version, utcnow
 
 # ok: content seen and cleaned; unchanged: the server said 304 (or Scrapy's HTTP cache held a fresh
 # copy), so the current version was seen again without parsing; gone: 404/410/not-found page;
@@ -37,24 +36,6 @@ class Content:
     encoding: str | None = None
     cleaner: int | None = None  # the cleaner version that made title and text
     file_type: str | None = None  # pdf, docx, ofd…: a file, not a web page
-
-
-def ensure_source(session: Session, name: str, title: str = "") -> Source:
-    source = session.scalar(select(Source).where(Source.name == name))
-    if source is None:
-        source = Source(name=name, title=title)
-        session.add(source)
-        session.flush()
-    elif title and source.title != title:
-        source.title = title
-    return source
-
-
-def start_run(session: Session, source: Source) -> Run:
-    run = Run(source_id=source.id)
-    session.add(run)
-    session.flush()
-    return run
 
 
 def record_listing(
@@ -248,80 +229,6 @@ def record_document(
     )
 
 
-@dataclass
-class StaleVersion:
-    """A document's current version made by an older cleaner, with the page it was made from."""
-
-    id: int
-    content_hash: str
-    raw_html: bytes  # the page, or a file's bytes (empty when too big to keep)
-    encoding: str | None
-    title: str
-    file_type: str | None
-
-
-_OLDER_CLEANER = (_versions.c.cleaner.is_(None)) | (_versions.c.cleaner < bindparam("cleaner"))
-_STALE_VERSION = (
-    select(
-        _versions.c.id,
-        _versions.c.content_hash,
-        _versions.c.raw_html,
-        _versions.c.raw_encoding,
-        _versions.c.title,
-        _documents.c.file_type,
-    )
-    .select_from(_documents.join(_versions, _documents.c.current_version_id == _versions.c.id))
-    .where(_documents.c.url == bindparam("url"), _OLDER_CLEANER)
-)
-_ANY_STALE = (
-    select(_versions.c.id)
-    .select_from(_documents.join(_versions, _documents.c.current_version_id == _versions.c.id))
-    .where(_documents.c.source_id == bindparam("source_id"), _OLDER_CLEANER)
-    .limit(1)
-)
-
-
-def has_stale_versions(session: Session, source_id: int, cleaner: int) -> bool:
-    """Does any document of the source have a current version made by an older cleaner?"""
-    return session.execute(_ANY_STALE, {"source_id": source_id, "cleaner": cleaner}).first() is not None
-
-
-def stale_version(session: Session, url: str, cleaner: int) -> StaleVersion | None:
-    """The document's current version if a cleaner older than `cleaner` made it."""
-    row = session.execute(_STALE_VERSION, {"url": url, "cleaner": cleaner}).first()
-    if row is None:
-        return None
-    raw = zlib.decompress(row.raw_html) if row.raw_html else b""
-    return StaleVersion(row.id, row.content_hash, raw, row.raw_encoding, row.title, row.file_type)
-
-
-def rewrite_version(session: Session, version_id: int, content: Content | None, cleaner: int) -> bool:
-    """Put what a newer cleaner makes of a version's own page in its place (content None: it made
-    the same, or nothing usable: only the cleaner is noted). False when another version of the
-    document already holds that content, and the version is left as it was."""
-    values: dict[str, Any] = {"cleaner": cleaner}
-    if content is not None:
-        document_id = session.scalar(select(Version.document_id).where(Version.id == version_id))
-        clash = session.scalar(
-            select(Version.id).where(
-                Version.document_id == document_id,
-                Version.content_hash == content.content_hash,
-                Version.id != version_id,
-            )
-        )
-        if clash is not None:
-            return False
-        values |= {
-            "title": content.title,
-            "text": content.text,
-            "content_hash": content.content_hash,
-            "meta": content.meta,
-            "attachments": content.attachments,
-        }
-    session.execute(update(Version).where(Version.id == version_id).values(**values))
-    return True
-
-
 def attachment_names(session: Session, page_url: str) -> dict[str, str]:
     """The files the page's current version counts as its attachments, by URL, with their names."""
     listed = session.execute(
@@ -367,56 +274,3 @@ def retire_attachments(session: Session, run_id: int, page_url: str, linked: set
 
 def has_content(session: Session, url: str) -> bool:
     return session.execute(_FIND_DOCUMENT, {"url": url}).first() is not None
-
-
-NO_DOCUMENTS = "the listing pages name no documents"
-
-
-def finish_run(session: Session, run_id: int, status: str, error: str | None = None) -> Run:
-    """Close a run with its fetch statistics. A run with no good listing page has failed, and so
-    has one whose listings name no documents (a new layout, or a list only scripts build)."""
-    run = session.get(Run, run_id)
-    fetches = session.execute(
-        select(Fetch.kind, Fetch.outcome, Fetch.http_status, Fetch.documents_found, Fetch.rendered).where(
-            Fetch.run_id == run_id
-        )
-    ).all()
-    run.pages_fetched = len(fetches)
-    run.http_errors = dict(Counter(str(f.http_status or "none") for f in fetches if f.outcome == "failed"))
-    run.rendered = any(f.rendered for f in fetches)
-    listings = [f for f in fetches if f.kind == "listing"]
-    run.documents_found = sum(f.documents_found or 0 for f in listings if f.outcome == "ok")
-    if status == "ok" and listings and not any(f.outcome == "ok" for f in listings):
-        status, error = "failed", error or f"all {len(listings)} listing pages failed"
-    elif status == "ok" and listings and run.documents_found == 0:
-        tried = ", with a browser too" if run.rendered else " (they run scripts)" if run.needs_browser else ""
-        status, error = "failed", NO_DOCUMENTS + tried
-    if run.status in ("crashed", "timeout"):  # so its scheduler said, having lost the crawl: a late
-        return run  # close from that crawl (a node cut off, not dead) updates the figures only
-    run.status = status
-    run.error = error
-    run.finished_at = utcnow()
-    return run
-
-
-def learn_render(session: Session, source_id: int, render: str) -> None:
-    """What a source turned out to need ("browser": its listing is built by scripts)."""
-    session.execute(update(Source).where(Source.id == source_id).values(render=render))
-
-
-def known_urls(session: Session, source_id: int, *, due_only: bool = True) -> tuple[list[str], list[str]]:
-    """(due, resting): the source's documents to fetch this run, and those whose next visit is
-    later (the crawl skips them even when a listing links them)."""
-    rows = session.execute(
-        select(Document.url, Document.next_visit_at)
-        .where(Document.source_id == source_id, Document.parent_id.is_(None))  # attachments come with their page
-        .order_by(Document.id)
-    ).all()
-    now = utcnow()
-    due = [url for url, at in rows if not due_only or at is None or at <= now]
-    resting = [url for url, at in rows if due_only and at is not None and at > now]
-    return due, resting
-
-
-def count_documents(session: Session, source_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Document).where(Document.source_id == source_id)) or 0

@@ -18,7 +18,7 @@ from monitor.demo.site import DemoSite
 from monitor.ops.cluster.placement import ranked
 from storage import Change, Database, Document, Run, Version
 from storage.models import NodeIncident
-from storage.recording import ensure_source, finish_run, start_run
+from storage.runs import ensure_source, finish_run, start_run
 
 from .conftest import POLICYWATCH, Workspace
 from .postgres import postgres_server

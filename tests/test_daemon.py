@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from monitor.ops.alerts import Problem, problems
 from monitor.ops.schedule import trigger
 from storage import Change, OutboxMessage, Run, Version, utcnow
-from storage.recording import NO_DOCUMENTS, ensure_source, start_run
+from storage.runs import NO_DOCUMENTS, ensure_source, start_run
 
 from .conftest import POLICYWATCH
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from monitor.demo.mailsink import MailSink
 from monitor.demo.samples import Sample
-from monitor.ops.crawl import channels
+from notifier.channels import channels
 from notifier.outbox import dispatch
 from storage import OutboxMessage
 
@@ -59,7 +59,8 @@ def test_mail_waits_while_smtp_is_down_and_goes_out_exactly_once(workspace, site
     with MailSink(tmp_path / "late-mail", port=closed_port) as sink:
         # Two dispatchers at once (a crawl finishing while the daemon retries) must not double-send.
         threads = [
-            threading.Thread(target=dispatch, args=(workspace.db, channels(workspace.settings()))) for _ in range(2)
+            threading.Thread(target=dispatch, args=(workspace.db, channels(workspace.settings().smtp)))
+            for _ in range(2)
         ]
         for thread in threads:
             thread.start()

@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from monitor.demo.mailsink import free_port
-from monitor.ops.crawl import channels
+from notifier.channels import channels
 from notifier.outbox import STALE_CLAIM, dispatch
 from storage import OutboxMessage, utcnow
 
@@ -61,7 +61,7 @@ def _statuses(workspace: Workspace) -> list[str]:
 
 
 def _after_the_stale_claim(workspace: Workspace) -> None:
-    dispatch(workspace.db, channels(workspace.settings()), now=utcnow() + STALE_CLAIM + timedelta(minutes=1))
+    dispatch(workspace.db, channels(workspace.settings().smtp), now=utcnow() + STALE_CLAIM + timedelta(minutes=1))
 
 
 def test_an_email_sent_by_a_killed_process_is_sent_again_once_with_the_same_message_id(tmp_path, site):
@@ -77,7 +77,7 @@ def test_an_email_sent_by_a_killed_process_is_sent_again_once_with_the_same_mess
         victim.start(workspace)
         assert victim.process.wait(300) == -signal.SIGKILL
         assert _statuses(workspace) == ["sending"] and len(sink.received) == 1
-        dispatch(workspace.db, channels(workspace.settings()))  # claimed by someone: not sent twice yet
+        dispatch(workspace.db, channels(workspace.settings().smtp))  # claimed by someone: not sent twice yet
         assert len(sink.received) == 1
         _after_the_stale_claim(workspace)
         _after_the_stale_claim(workspace)

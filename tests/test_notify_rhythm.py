@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from monitor.ops import periodic
-from monitor.ops.crawl import channels
+from notifier.channels import channels
 from notifier.outbox import dispatch
 from notifier.rhythm import digest_period, quiet_until
 from storage import OutboxMessage, utcnow
@@ -30,7 +30,7 @@ def _send(workspace, now: datetime) -> int:
     written = periodic.send_digests(workspace.db, settings, now=now) + periodic.send_reminders(
         workspace.db, settings, now=now
     )
-    dispatch(workspace.db, channels(settings))
+    dispatch(workspace.db, channels(settings.smtp))
     return written
 
 
@@ -89,9 +89,9 @@ def test_immediate_messages_are_held_through_quiet_hours(workspace, site, mail):
         held = session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "night@example.org"))
         due = held.next_attempt_at
     assert held.status == "pending" and now + timedelta(minutes=50) < due <= now + timedelta(hours=1, minutes=1)
-    dispatch(workspace.db, channels(workspace.settings()), now=due - timedelta(minutes=1))
+    dispatch(workspace.db, channels(workspace.settings().smtp), now=due - timedelta(minutes=1))
     assert len(mail.messages()) == 1
-    dispatch(workspace.db, channels(workspace.settings()), now=due)
+    dispatch(workspace.db, channels(workspace.settings().smtp), now=due)
     assert [m["To"] for m in mail.messages()] == ["awake@example.org", "night@example.org"]
     assert quiet_until("22:00-07:00", datetime(2026, 11, 24, 16, 0), "Asia/Shanghai") == datetime(2026, 11, 24, 23, 0)
     assert quiet_until("22:00-07:00", datetime(2026, 11, 24, 23, 0), "Asia/Shanghai") is None

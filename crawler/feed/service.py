@@ -27,8 +27,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import LoopingCall
 
 from storage import Database
-from storage.recording import finish_run, known_urls
 from storage.runqueue import claim_runs, requeue_runs, running_of
+from storage.runs import finish_run, known_urls
 
 from ..files import FileLimits
 from ..process import crawler_process

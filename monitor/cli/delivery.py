@@ -51,13 +51,13 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _retry(db: Database, message_id: int | None, settings: Settings) -> int:
-    from ..ops.crawl import channels
+    from notifier.channels import channels
 
     if message_id is None:
         raise UsageError("which message? policywatch outbox retry ID (the ids are in policywatch outbox)")
     if not retry(db, message_id):
         raise UsageError(f"no failed message #{message_id}")
-    report = dispatch(db, channels(settings))
+    report = dispatch(db, channels(settings.smtp))
     print(f"message #{message_id} queued again; {report.sent} sent, {report.pending} pending, {report.failed} failed")
     return 0
 

@@ -101,12 +101,12 @@ def _crawl(settings: Settings, db: Database, label: str) -> None:
 
 def _on_the_clock(settings: Settings, db: Database, now: datetime, label: str) -> None:
     """What the daemon sends on the clock, at the demo's chosen time."""
-    from ..ops.crawl import channels
+    from notifier.channels import channels
 
     print(f"\n== {label}")
     reminders = periodic.send_reminders(db, settings, now=now)
     digests = periodic.send_digests(db, settings, now=now)
-    report = dispatch(db, channels(settings))
+    report = dispatch(db, channels(settings.smtp))
     print(f"  {reminders} deadline reminder(s), {digests} digest(s); notifications: {report.sent} sent")
 
 

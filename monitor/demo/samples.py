@@ -1,12 +1,14 @@
-"""The sample documents under seeds/samples/, as the demo site publishes them."""
+"""The sample documents under seeds/samples/, as the demo site publishes them. They are package
+data (importlib.resources): the demo runs the same from a checkout and from an installed wheel."""
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
-SAMPLES_DIR = Path(__file__).resolve().parents[2] / "seeds" / "samples"
+SAMPLES_DIR: Traversable = files("seeds.samples")
 
 
 @dataclass
@@ -29,16 +31,15 @@ class Sample:
         return "\n".join(self.paragraphs)
 
 
-def load_sample(name: str, folder: Path = SAMPLES_DIR) -> Sample:
+def load_sample(name: str, folder: Traversable = SAMPLES_DIR) -> Sample:
     path = folder / f"{name}.toml"
     if not path.is_file():
-        raise FileNotFoundError(f"sample document not found: {path}")
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
+        raise FileNotFoundError(f"sample document not found: {name}")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
     body = data.pop("body")
     known = {k: data.pop(k) for k in list(data) if k in Sample.__dataclass_fields__}
     return Sample(name=name, paragraphs=[p.strip() for p in body.splitlines() if p.strip()], extra=data, **known)
 
 
-def sample_names(folder: Path = SAMPLES_DIR) -> list[str]:
-    return sorted(p.stem for p in folder.glob("*.toml"))
+def sample_names(folder: Traversable = SAMPLES_DIR) -> list[str]:
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from storage import OutboxMessage, Run, Source, utcnow
 from storage.models import Incident
-from storage.recording import NO_DOCUMENTS
 from storage.runqueue import OPEN
+from storage.runs import NO_DOCUMENTS
 
 HISTORY = 20
 
@@ -56,10 +56,7 @@ def problems(runs: list[Run], after_failures: int) -> list[Problem]:
 def finished_runs(session: Session, source_id: int) -> list[Run]:
     """The source's newest finished runs, newest first: enough to judge its health."""
     query = (
-        select(Run)
-        .where(Run.source_id == source_id, Run.status.notin_(OPEN))
-        .order_by(Run.id.desc())
-        .limit(HISTORY)
+        select(Run).where(Run.source_id == source_id, Run.status.notin_(OPEN)).order_by(Run.id.desc()).limit(HISTORY)
     )
     return list(session.scalars(query))
 

@@ -20,12 +20,11 @@ from typing import Any
 from sqlalchemy import select
 
 from crawler.source import Source
-from notifier.chat import AppriseChannel
-from notifier.email import EmailChannel
-from notifier.outbox import Channel, DispatchReport, dispatch
+from notifier.channels import channels
+from notifier.outbox import DispatchReport, dispatch
 from storage import Database, Run, utcnow
-from storage.recording import ensure_source
 from storage.runqueue import OPEN, QUEUED, open_run, queue_run
+from storage.runs import ensure_source
 
 from ..config import Settings
 from ..detect.changes import detect_and_enqueue
@@ -53,12 +52,6 @@ class RunSummary:
             f"{self.removed} removed (run {self.run_id})"
         )
         return f"{text}: {self.error}" if self.error else text
-
-
-def channels(settings: Settings) -> dict[str, Channel]:
-    from notifier.webhook import WebhookChannel
-
-    return {"email": EmailChannel(settings.smtp), "webhook": WebhookChannel(), "chat": AppriseChannel()}
 
 
 def render_mode(source: Source, learned: str | None) -> str:
@@ -175,5 +168,5 @@ def finish(db: Database, settings: Settings, run_ids: list[int]) -> tuple[list[R
             )
             for run in runs
         ]
-    report = dispatch(db, channels(settings))
+    report = dispatch(db, channels(settings.smtp))
     return summaries, report

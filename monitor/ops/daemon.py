@@ -29,6 +29,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
 from crawler.source import Source
+from notifier.channels import channels
 from notifier.outbox import dispatch
 from storage import Database, Run, search, utcnow
 from storage import Source as SourceRow
@@ -38,7 +39,7 @@ from storage.runqueue import OPEN, requeue
 from ..config import ConfigError, load_settings, load_sources
 from ..detect import similarity
 from . import alerts, periodic
-from .crawl import channels, finish, queue_sources, runner_for
+from .crawl import finish, queue_sources, runner_for
 from .leader import Leadership
 from .runner import local_node
 from .schedule import JOB_TABLE, trigger
@@ -57,7 +58,7 @@ def crawl_source(name: str) -> None:
 
 def dispatch_outbox() -> None:
     if _daemon is not None:
-        dispatch(_daemon.db, channels(_daemon.settings))
+        dispatch(_daemon.db, channels(_daemon.settings.smtp))
 
 
 def send_on_the_clock() -> None:
@@ -66,7 +67,7 @@ def send_on_the_clock() -> None:
         written = periodic.send_digests(_daemon.db, _daemon.settings)
         written += periodic.send_reminders(_daemon.db, _daemon.settings)
         if written:
-            dispatch(_daemon.db, channels(_daemon.settings))
+            dispatch(_daemon.db, channels(_daemon.settings.smtp))
 
 
 def prune_history() -> None:
@@ -213,7 +214,7 @@ class Daemon:
         with self.db.session() as session:
             for row in session.scalars(select(SourceRow).where(SourceRow.id.in_(source_ids))):
                 alerts.review(session, row, alert.ops_email, alert.after_failures)
-        dispatch(self.db, channels(self.settings))
+        dispatch(self.db, channels(self.settings.smtp))
 
     # -- running -----------------------------------------------------------------------------
 

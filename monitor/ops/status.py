@@ -12,8 +12,8 @@ from crawler.source import Source
 from storage import Run
 from storage import Source as SourceRow
 from storage.models import Incident
-from storage.recording import count_documents
 from storage.runqueue import OPEN
+from storage.runs import count_documents
 
 from ..present import iso
 from .alerts import HISTORY, consecutive_failures

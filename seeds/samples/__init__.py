@@ -1,0 +1,1 @@
+"""The sample documents (TOML: title, metadata, body) the offline demo site publishes."""

@@ -38,7 +38,7 @@ _OVERLOADED = (429, 503)
 
 SEND_ALLOWANCE = 0.3  # seconds, at least: what a busy event loop may take from the gate to the socket
 FIRST_ALLOWANCE = 0.5  # the first request to a host opens its connection on the way: longer
-LAG_DECAY = 0.95  # how fast the loop's measured lateness is forgotten, per turn
+LAG_HALF_LIFE = 30.0  # seconds: how fast the loop's measured lateness is forgotten
 
 
 class Gate:
@@ -54,7 +54,8 @@ class Gate:
         self.default = 0.0
         self.minimum: dict[str, float] = {}
         self._next: dict[str, float] = {}
-        self.lag = 0.0  # the loop's recent lateness, a decaying peak
+        self.lag = 0.0  # the loop's recent lateness, a peak that halves every LAG_HALF_LIFE
+        self._lag_at = 0.0
 
     async def turn(self, host: str) -> None:
         """Wait for the host's turn, and take it (a later request waits for the one after)."""
@@ -69,7 +70,8 @@ class Gate:
         if at > now:
             await asyncio.sleep(at - now)
             woke = time.monotonic()
-            self.lag = max(woke - at, self.lag * LAG_DECAY)
+            faded = self.lag * 0.5 ** ((woke - self._lag_at) / LAG_HALF_LIFE)
+            self.lag, self._lag_at = max(woke - at, faded), woke
             # Woken late (a busy loop): the next turn counts from now, not from the planned time.
             self._next[host] = max(self._next[host], woke + gap)
 

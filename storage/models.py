@@ -330,3 +330,15 @@ class SearchState(Base):
 
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+
+
+class NodeCheck(Base):
+    """A crawl node's answer to `policywatch nodes`: its check job reached the database, running
+    this crawl code (crawler/version.py)."""
+
+    __tablename__ = "node_checks"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    node: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(40))
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -64,7 +64,9 @@ class Workspace:
             [str(POLICYWATCH), *args], capture_output=True, text=True, env=env, cwd=self.folder, timeout=300
         )
         if check and result.returncode != 0:
-            raise AssertionError(f"policywatch {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
+            raise AssertionError(
+                f"policywatch {' '.join(args)} exited {result.returncode}:\n{result.stderr}\n{result.stdout[-2000:]}"
+            )
         return result
 
     def changes(self, *args: str) -> list[dict]:

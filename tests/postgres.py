@@ -57,7 +57,7 @@ def postgres_server() -> Iterator[str]:
             check=True,
             capture_output=True,
         )
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/policywatch"
+        yield f"postgresql://postgres@127.0.0.1:{port}/policywatch"  # psycopg 3, SQLAlchemy 2.1's default
     finally:
         subprocess.run(
             _as_postgres(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"), capture_output=True

@@ -1,6 +1,8 @@
-"""Real Scrapyd processes for the cluster tests: each in its own folder (eggs, logs, dbs), on its
-own port of 127.0.0.1, in its own process group so a test can kill a node and its crawls at once,
-as a machine going down would."""
+"""Real Scrapyd processes for the cluster tests: each in its own folder (logs, dbs), on its own
+port of 127.0.0.1, in its own process group so a test can kill a node and its crawls at once, as
+a machine going down would. Each runs policywatch as installed here, named in the scrapy.cfg of
+its folder (no egg), unless told to run nothing; and reaches the database its environment
+names, if any."""
 
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from monitor.demo.mailsink import free_port
 
 
 class ScrapydNode:
-    def __init__(self, folder: Path, database_url: str, username: str = "", password: str = "") -> None:
+    def __init__(
+        self, folder: Path, database_url: str | None, username: str = "", password: str = "", *, project: bool = True
+    ) -> None:
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -29,10 +33,14 @@ class ScrapydNode:
             "eggs_dir = eggs\nlogs_dir = logs\ndbs_dir = dbs\npoll_interval = 0.2\nmax_proc = 8\n",
             encoding="utf-8",
         )
+        if project:  # Scrapyd and the scrapy it runs both read the scrapy.cfg of the working folder
+            (folder / "scrapy.cfg").write_text("[settings]\npolicywatch = crawler.node_settings\n", encoding="utf-8")
         self.process: subprocess.Popen | None = None
 
     def start(self) -> ScrapydNode:
-        env = {**os.environ, "POLICYWATCH_DATABASE_URL": self.database_url}
+        env = {k: v for k, v in os.environ.items() if k != "POLICYWATCH_DATABASE_URL"}
+        if self.database_url:
+            env["POLICYWATCH_DATABASE_URL"] = self.database_url
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scrapyd"],
             cwd=self.folder,

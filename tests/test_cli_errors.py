@@ -28,7 +28,7 @@ def _one_line(result: subprocess.CompletedProcess[str], code: int, words: str) -
         ('database_url = "nosuchdb://x"\n', "status", 2, "not a database URL"),
         ('database_url = "postgresql+psycopg2://u@127.0.0.1/x"\n', "status", 2, "driver is not installed"),
         (
-            f'database_url = "postgresql+psycopg://u@127.0.0.1:{free_port()}/x"\n',
+            f'database_url = "postgresql://u@127.0.0.1:{free_port()}/x"\n',
             "status",
             1,
             "cannot use the database",

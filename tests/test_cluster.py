@@ -1,6 +1,7 @@
 """Crawling on real Scrapyd nodes (three processes on 127.0.0.1) over the test PostgreSQL: twelve
 sources on three sites, each domain always on its own node; a node killed mid-crawl; a node with
-wrong credentials or without the code; two daemons, one leading and one standing by."""
+wrong credentials, without the project, or without the database; two daemons, one leading and one
+standing by."""
 
 from __future__ import annotations
 
@@ -89,11 +90,8 @@ def _domain(run: Run, workspace: Workspace) -> str:
 
 def test_twelve_sources_each_crawled_once_each_domain_on_its_own_node(cluster, nodes):
     cluster.cli("subscribe", "reader@example.org")
-    assert cluster.cli("nodes", check=False).returncode == 1  # nothing deployed yet
-    deployed = cluster.cli("nodes", "deploy").stdout
-    assert deployed.count("deployed") == 3
-    listed = json.loads(cluster.cli("nodes", "--json").stdout)
-    assert [row["deployed"] for row in listed] == [True, True, True]
+    listed = json.loads(cluster.cli("nodes", "--json").stdout)  # each checked end to end
+    assert [row["error"] for row in listed] == [None, None, None]
 
     first = cluster.cli("crawl").stdout
     second = cluster.cli("crawl").stdout
@@ -115,7 +113,6 @@ def test_twelve_sources_each_crawled_once_each_domain_on_its_own_node(cluster, n
 
 def test_a_node_killed_mid_crawl_crashes_its_runs_and_they_move_for_the_next_slot(cluster, nodes, sites):
     cluster.cli("subscribe", "reader@example.org")
-    cluster.cli("nodes", "deploy")
     node_urls = [n.url for n in nodes]
     victim_url = ranked(HOSTS[0], node_urls)[0]
     victim = next(n for n in nodes if n.url == victim_url)
@@ -156,13 +153,13 @@ def test_a_node_killed_mid_crawl_crashes_its_runs_and_they_move_for_the_next_slo
 
 
 def test_a_node_refusing_the_credentials_or_without_the_code_is_reported_and_passed_over(cluster, nodes, tmp_path):
-    cluster.cli("nodes", "deploy")
     database_url = os.environ["POLICYWATCH_DATABASE_URL"]
     locked = ScrapydNode(tmp_path / "locked", database_url, "crawler", "s3cret").start()
-    fresh = ScrapydNode(tmp_path / "fresh", database_url).start()
+    fresh = ScrapydNode(tmp_path / "fresh", database_url, project=False).start()
+    cut_off = ScrapydNode(tmp_path / "cut-off", None).start()  # no POLICYWATCH_DATABASE_URL there
     try:
         text = cluster.config.read_text(encoding="utf-8")
-        chosen = [locked.url, fresh.url, nodes[0].url]
+        chosen = [locked.url, fresh.url, cut_off.url, nodes[0].url]
         cluster.config.write_text(
             text.replace(json.dumps([n.url for n in nodes]), json.dumps(chosen)), encoding="utf-8"
         )
@@ -172,9 +169,10 @@ def test_a_node_refusing_the_credentials_or_without_the_code_is_reported_and_pas
         result = cluster.cli("nodes", check=False)
 
         assert result.returncode == 1
-        locked_line, fresh_line, good_line = result.stdout.splitlines()
+        locked_line, fresh_line, cut_off_line, good_line = result.stdout.splitlines()
         assert "refuses the credentials" in locked_line and "POLICYWATCH_SCRAPYD_USERNAME" in locked_line
-        assert "does not hold" in fresh_line and "policywatch nodes deploy" in fresh_line
+        assert "does not run policywatch" in fresh_line and "scrapy.cfg" in fresh_line
+        assert "cannot reach the database" in cut_off_line and "POLICYWATCH_DATABASE_URL" in cut_off_line
         assert good_line.startswith(f"{nodes[0].url}: ok")
         assert cluster.cli("crawl").stdout.count(": ok,") == 4
         assert {r.node for r in _runs(cluster)} == {nodes[0].url}  # the others were passed over
@@ -182,10 +180,10 @@ def test_a_node_refusing_the_credentials_or_without_the_code_is_reported_and_pas
             open_ = {
                 (i.node, i.kind) for i in session.scalars(select(NodeIncident).where(NodeIncident.closed_at.is_(None)))
             }
-        assert open_ == {(locked.url, "node_error"), (fresh.url, "node_error")}
+        assert open_ == {(locked.url, "node_error"), (fresh.url, "node_error"), (cut_off.url, "node_error")}
     finally:
-        locked.kill()
-        fresh.kill()
+        for node in (locked, fresh, cut_off):
+            node.kill()
 
 
 def _daemon(workspace: Workspace, log: str) -> subprocess.Popen:
@@ -208,7 +206,6 @@ def _until(condition, what: str, timeout: float = 120.0) -> None:
 
 
 def test_a_standby_daemon_takes_over_when_the_leader_is_killed_and_no_slot_runs_twice(cluster):
-    cluster.cli("nodes", "deploy")
     for seed in cluster.seeds.glob("*.toml"):
         if seed.stem != "s0-kjfw":
             seed.unlink()
@@ -238,8 +235,7 @@ def test_a_standby_daemon_takes_over_when_the_leader_is_killed_and_no_slot_runs_
     assert "standby" not in (cluster.folder / "leader.log").read_text()
 
 
-def test_a_crawl_past_its_time_limit_is_cancelled_on_its_node(cluster, sites, nodes):
-    cluster.cli("nodes", "deploy")
+def test_a_crawl_past_its_time_limit_is_closed_on_its_node(cluster, sites, nodes):
     for seed in cluster.seeds.glob("*.toml"):
         if seed.stem != "s0-kjfw":
             seed.unlink()

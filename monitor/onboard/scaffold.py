@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from ..config import CONFIG_NAME, ConfigError, Settings
 
 HELP = {
-    "database_url": "where everything is stored: SQLite by default, or postgresql+psycopg://user@host/db",
+    "database_url": "where everything is stored: SQLite by default, or postgresql://user@host/db",
     "seeds_dir": "the folder of seed files, one per watched source (relative to this file)",
     "crawl_time_limit": "seconds before a crawl is stopped",
     "crawl_memory_limit_mb": "a crawl process using more memory is stopped; 0: no limit",

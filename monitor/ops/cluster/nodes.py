@@ -1,5 +1,5 @@
-"""Scrapyd nodes through their JSON API (daemonstatus, listversions, listjobs, schedule, cancel,
-addversion), with Scrapyd's own basic auth. Every failure is one NodeError line naming the node:
+"""Scrapyd nodes through their JSON API (daemonstatus, listprojects, listjobs, schedule, cancel),
+with Scrapyd's own basic auth. Every failure is one NodeError line naming the node:
 a node that does not answer, refuses the credentials, answers {"status": "error"}, answers in a
 shape Scrapyd never sends, or does not finish its answer within the call's deadline (a node
 trickling bytes would otherwise hold a caller forever: requests' timeout is per read)."""
@@ -58,18 +58,6 @@ class Node:
         """{"pending": n, "running": n, "finished": n, "node_name": …}"""
         return self._call("GET", "daemonstatus.json")
 
-    def versions(self, project: str) -> list[str]:
-        """The project's egg versions on the node, oldest first; none if it was never deployed."""
-        try:
-            versions = self._call("GET", "listversions.json", params={"project": project}).get("versions")
-        except NodeError as exc:
-            if "not found" in str(exc):
-                return []
-            raise
-        if not isinstance(versions, list) or not all(isinstance(v, str) for v in versions):
-            raise NodeError(f"{self.url} is not a Scrapyd node (listversions.json has no list of versions)")
-        return versions
-
     def jobs(self, project: str) -> dict[str, list[dict[str, Any]]]:
         """{"pending": […], "running": […], "finished": […]}, each job with its "id"."""
         try:
@@ -83,16 +71,20 @@ class Node:
             raise NodeError(f"{self.url} is not a Scrapyd node (listjobs.json lists no jobs with ids)")
         return jobs  # type: ignore[return-value]
 
-    def schedule(self, project: str, spider: str, version: str, job_id: str, **args: str) -> None:
-        data = {"project": project, "spider": spider, "_version": version, "jobid": job_id, **args}
-        self._call("POST", "schedule.json", data=data)
+    def projects(self) -> list[str]:
+        """The projects the node can run (a [settings] project in its scrapyd.conf, or an egg)."""
+        projects = self._call("GET", "listprojects.json").get("projects")
+        if not isinstance(projects, list) or not all(isinstance(p, str) for p in projects):
+            raise NodeError(f"{self.url} is not a Scrapyd node (listprojects.json has no list of projects)")
+        return projects
+
+    def schedule(self, project: str, spider: str, job_id: str, **args: str) -> None:
+        self._call("POST", "schedule.json", data={"project": project, "spider": spider, "jobid": job_id, **args})
 
     def cancel(self, project: str, job_id: str, signal: str = "INT") -> None:
         """INT lets Scrapy close the spider cleanly (a second INT, or KILL, does not wait)."""
         self._call("POST", "cancel.json", data={"project": project, "job": job_id, "signal": signal})
 
-    def add_version(self, project: str, version: str, egg: bytes) -> None:
-        self._call("POST", "addversion.json", data={"project": project, "version": version}, files={"egg": egg})
 
 
 def _is_job(job: object) -> bool:

@@ -1,8 +1,9 @@
 """Crawls on Scrapyd nodes: the scheduler's side.
 
-A source's run is queued for the first node of its domain's rendezvous order that answers and
-holds this scheduler's code (placement.py), so a domain is crawled from one node and Scrapy's
-per-domain politeness stays whole. Each node with queued runs has one feed job (`scrapy crawl
+A source's run is queued for the first node of its domain's rendezvous order that passes its
+end-to-end check (check.py: it answers, runs the project, reaches the database, runs this
+scheduler's code), so a domain is crawled from one node and Scrapy's per-domain politeness stays
+whole. Each node with queued runs has one feed job (`scrapy crawl
 node`, crawler/spiders/node.py): the daemon's lives on, a `policywatch crawl`'s ends with its
 queue; a job already running there (an earlier leader's) is adopted, never doubled. The crawl on
 the node claims its runs, keeps their time limits and closes them with their counts; here, a run
@@ -24,12 +25,13 @@ from storage import Database, Run, utcnow
 from storage.runqueue import QUEUED, RUNNING
 
 from ...config import Settings
-from . import egg
+from .check import check_node
 from .health import NodeBook
 from .nodes import NodeError
 from .placement import domain_of, ranked
 
 log = logging.getLogger(__name__)
+RECHECK_SECONDS = 300.0
 
 
 class NodeRunner:
@@ -37,20 +39,20 @@ class NodeRunner:
         self.settings, self.db, self.once = settings, db, once
         self.cluster = settings.cluster
         self.book = NodeBook(settings, db)
-        self.version = egg.version()
         self.jobs: dict[str, str] = {}  # node → the feed job serving its queue
         self.lost_since: dict[int, float] = {}
-        self.checked: set[str] = set()
+        self.checked: dict[str, float] = {}  # node → when it was last checked end to end
 
     # -- placing -----------------------------------------------------------------------------
 
     def _usable(self, url: str) -> bool:
-        """The node answers and holds this code (asked once per runner, then remembered)."""
-        if url not in self.checked:
-            self.checked.add(url)
+        """The node passed its end-to-end check (check.py): once per runner, and again after
+        RECHECK_SECONDS while it fails."""
+        last = self.checked.get(url)
+        if last is None or (self.book.is_down(url) and time.monotonic() - last > RECHECK_SECONDS):
+            self.checked[url] = time.monotonic()
             try:
-                if self.version not in self.book.node(url).versions(self.cluster.project):
-                    raise NodeError(f"{url} does not hold {self.version}: policywatch nodes deploy")
+                check_node(url, self.book.node(url), self.cluster.project, self.db)
                 self.book.answered(url)
             except NodeError as exc:
                 self.book.failed(url, exc)
@@ -96,7 +98,7 @@ class NodeRunner:
         }
         argument = job_argument(url, self.settings.crawl, options, once=self.once)
         try:
-            self.book.node(url).schedule(self.cluster.project, NodeSpider.name, self.version, job_id, job=argument)
+            self.book.node(url).schedule(self.cluster.project, NodeSpider.name, job_id, job=argument)
         except NodeError as exc:
             self.book.failed(url, exc)
             return False

@@ -23,7 +23,7 @@ def _files(root: Path) -> list[Path]:
 
 @cache
 def code_version() -> str:
-    """"c" and 16 hex digits, the same on every host with the same code."""
+    """The letter c and 16 hex digits, the same on every host with the same code."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in _files(root):

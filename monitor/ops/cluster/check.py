@@ -1,7 +1,7 @@
 """What each node is fit for, end to end: it answers; it runs policywatch's project (the package
-installed in its environment, named in the scrapy.cfg Scrapyd and Scrapy both read: no egg); a check job there reaches the
-database the node's environment names, and runs this scheduler's crawl code. A node failing any
-of these is passed over, with one line saying which and what to do."""
+installed in its environment, named in the scrapy.cfg Scrapyd and Scrapy both read: no egg); a
+check job there reaches the database the node's environment names, and runs this scheduler's
+crawl code. A node failing any of these is passed over, with one line saying which and why."""
 
 from __future__ import annotations
 

@@ -86,7 +86,6 @@ class Node:
         self._call("POST", "cancel.json", data={"project": project, "job": job_id, "signal": signal})
 
 
-
 def _is_job(job: object) -> bool:
     return isinstance(job, dict) and isinstance(job.get("id"), str)
 

@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # files). These come from Debian's packages when missing.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk postgresql antiword catdoc libreoffice-writer-nogui libreoffice-calc-nogui
 
-.PHONY: run test lint bench clean system-packages
+.PHONY: run test check lint types bench clean system-packages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -27,15 +27,21 @@ system-packages:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); }
 
-test: $(STAMP) system-packages
-	$(BIN)/ruff check .
-	$(BIN)/lint-imports --no-cache
+# Everything, as CI runs it: the checks, then every test, the services ones too.
+test: $(STAMP) system-packages lint types
 	$(BIN)/pytest
+
+# The fast tier, under a minute: lint, format, import contracts, types, the pure tests.
+check: $(STAMP) lint types
+	$(BIN)/pytest -q -m "not services"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+
+types: $(STAMP)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

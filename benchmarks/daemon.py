@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from monitor.demo.samples import load_sample, sample_names
 from monitor.demo.site import DemoSite, Section
 from storage import Database, Run
+from storage.runqueue import OPEN
 
 from . import p95
 
@@ -33,6 +34,11 @@ def _rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _finished(db: Database) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(Run).where(Run.status.notin_(OPEN))) or 0
 
 
 def run(crawls: int = CRAWLS) -> list[tuple[str, str]]:
@@ -68,16 +74,12 @@ def run(crawls: int = CRAWLS) -> list[tuple[str, str]]:
             stderr=subprocess.DEVNULL,
         )
 
-        def finished() -> int:
-            with db.session() as session:
-                return session.scalar(select(func.count()).select_from(Run).where(Run.status != "running")) or 0
-
         try:
-            while finished() < 1:
+            while _finished(db) < 1:
                 time.sleep(0.5)
             rss_start = _rss_mb(daemon.pid)
             started = time.monotonic()
-            while finished() < crawls:
+            while _finished(db) < crawls:
                 time.sleep(1)
             elapsed = time.monotonic() - started
             rss_end = _rss_mb(daemon.pid)

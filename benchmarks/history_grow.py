@@ -276,86 +276,32 @@ class _Year:
         return signatures, bands
 
 
+COLUMNS = {
+    "documents": "id source_id url title status title_core current_version_id first_seen_at last_fetched_at "
+    "last_changed_at gone_since next_visit_at",
+    "versions": "id document_id content_hash title text meta attachments raw_html raw_encoding cleaner created_at",
+    "changes": "document_id kind old_version_id new_version_id detected_at added_chars removed_chars",
+    "runs": "id source_id started_at finished_at status pages_fetched documents_found documents_new "
+    "documents_changed documents_removed http_errors changes_detected",
+    "fetches": "run_id document_id url kind fetched_at http_status outcome version_id size documents_found",
+}
+
+
 def grow(db: Database, scale: Scale) -> Grown:
     """Fill an empty, migrated database with the scale's history; returns what was made."""
     started = time.perf_counter()
     year, loader = _Year(scale), _Loader(db)
     loader.load("sources", ["id", "name", "title", "created_at"], year.sources())
     if scale.documents:
-        loader.load(
-            "documents",
-            [
-                "id",
-                "source_id",
-                "url",
-                "title",
-                "status",
-                "title_core",
-                "current_version_id",
-                "first_seen_at",
-                "last_fetched_at",
-                "last_changed_at",
-                "gone_since",
-                "next_visit_at",
-            ],
-            year.document_rows(),
-        )
-        loader.load(
-            "versions",
-            [
-                "id",
-                "document_id",
-                "content_hash",
-                "title",
-                "text",
-                "meta",
-                "attachments",
-                "raw_html",
-                "raw_encoding",
-                "cleaner",
-                "created_at",
-            ],
-            year.version_rows(),
-        )
-        loader.load(
-            "changes",
-            ["document_id", "kind", "old_version_id", "new_version_id", "detected_at", "added_chars", "removed_chars"],
-            year.change_rows(),
-        )
-        loader.load(
-            "runs",
-            [
-                "id",
-                "source_id",
-                "started_at",
-                "finished_at",
-                "status",
-                "pages_fetched",
-                "documents_found",
-                "documents_new",
-                "documents_changed",
-                "documents_removed",
-                "http_errors",
-                "changes_detected",
-            ],
-            year.run_rows(),
-        )
-        loader.load(
-            "fetches",
-            [
-                "run_id",
-                "document_id",
-                "url",
-                "kind",
-                "fetched_at",
-                "http_status",
-                "outcome",
-                "version_id",
-                "size",
-                "documents_found",
-            ],
-            year.fetch_rows(),
-        )
+        rows = {
+            "documents": year.document_rows,
+            "versions": year.version_rows,
+            "changes": year.change_rows,
+            "runs": year.run_rows,
+            "fetches": year.fetch_rows,
+        }
+        for table, made in rows.items():
+            loader.load(table, COLUMNS[table].split(), made())
         signatures, bands = year.signature_rows()
         loader.load("signatures", ["document_id", "version_id", "minhash"], signatures)
         loader.load("signature_bands", ["document_id", "bucket"], bands)

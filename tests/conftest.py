@@ -73,6 +73,20 @@ class Workspace:
         return json.loads(self.cli("changes", "--json", *args).stdout)
 
 
+# A test using one of these needs a service started for it (a local site, an SMTP server, PostgreSQL,
+# chromium, LibreOffice, Scrapyd, the daemon): it is marked `services`, and `make check` leaves it out.
+SERVICE_FIXTURES = frozenset(
+    "workspace site mail served web browser browsing browser_site cluster nodes postgres_url only internal "
+    "watched libreoffice_files sites".split()
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.services)
+
+
 @pytest.fixture(autouse=True)
 def no_daemon_outlives_its_test():
     """A daemon a failed test left running would crawl on for hours: its whole group goes."""

@@ -11,6 +11,8 @@ from monitor.demo.mailsink import free_port
 
 from .conftest import POLICYWATCH
 
+pytestmark = pytest.mark.services  # each case starts the real command line
+
 
 def _run(folder, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(POLICYWATCH), *args], capture_output=True, text=True, cwd=folder, timeout=120)

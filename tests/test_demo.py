@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 from email import message_from_bytes, policy
 
+import pytest
+
 from .conftest import POLICYWATCH
+
+pytestmark = pytest.mark.services  # the demo: a local site and a mail sink
 
 
 def test_the_demo_shows_edits_a_final_and_the_edited_pdf(tmp_path):

@@ -24,6 +24,8 @@ from monitor.demo.samples import load_sample
 
 from .office import office_files
 
+pytestmark = pytest.mark.services  # files made by LibreOffice and reportlab, read in forked children
+
 
 def _read(body: bytes, name: str):
     return read_file(body, sniff(body, f"http://example.org/{name}"))

@@ -13,6 +13,8 @@ from monitor.ops.cluster.nodes import Node, NodeDownError, NodeError
 
 from .hostile import HostileSite
 
+pytestmark = pytest.mark.services  # misbehaving nodes served on 127.0.0.1
+
 TRICKLE = b'{"status": "ok", "pending": [], "running": [], "finished": []}'
 
 

@@ -9,6 +9,7 @@ from typing import NoReturn
 
 from storage import DatabaseError
 
+from .. import __version__
 from ..config import ConfigError, Settings, load_settings
 from . import cluster, delivery, documents, onboarding, operations, subscriptions, terminal
 from .common import Handler, UsageError
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="policywatch", description=__doc__)
     parser.add_argument("--config", help="settings file (default: $POLICYWATCH_CONFIG or ./policywatch.toml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show crawl logs")
+    parser.add_argument("--version", action="version", version=f"policywatch {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, handler: Handler, text: str) -> argparse.ArgumentParser:

@@ -116,57 +116,19 @@ def run_demo(folder: Path) -> int:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     with DemoSite() as site, MailSink(folder / "mail") as sink:
-        paths = {
-            "nx-draft": site.publish("nx-kjt", "nx-kjt-draft"),
-            "dabancheng": site.publish("szf", "dabancheng-draft"),
-            "alxa": site.publish("kjfw", "alxa-opinion"),
-            "wansheng": site.publish("kjfw", "wansheng-plan"),
-            "yunnan": site.publish("zfxxgk", "yunnan-opinion"),
-            "pdf": _publish_pdf(site),
-        }
-        print(
-            f"demo site: {site.base_url} (four sections, four page templates, five documents and a plan "
-            "published only as a PDF attachment)"
-        )
+        paths = _publish_first(site)
         print(f"mail sink: 127.0.0.1:{sink.port}")
         settings = load_settings(_config(folder, site, sink), environ={})
         db = Database(settings.database_url)
-        with db.session() as session:
-            queries.subscribe(session, WATCHER, [], [], "email")
-            queries.subscribe(session, KEYWORD_WATCHER, [], ["实施意见"], "email")
-            queries.subscribe(session, DIGEST_WATCHER, [], [], "email", queries.Rhythm("daily", "08:00", None, 3))
-        print(
-            f"subscribed {WATCHER} (everything), {KEYWORD_WATCHER} (keyword 实施意见) and {DIGEST_WATCHER} "
-            "(a daily digest at 08:00, and reminders of comment deadlines three days ahead)"
-        )
-
+        _subscribe(db)
         _crawl(settings, db, "first crawl: everything is new")
         _on_the_clock(settings, db, REMINDER_DAY, "the clock set to 2021-05-09, three days before a draft's deadline")
         with db.session() as session:
             seen = len(queries.list_changes(session))
-        for key, old, new in EDITS:
-            site.edit(paths[key], old, new)
-        _edit_pdf(site)
-        final_path = site.publish("zfxxgk", "nx-final", "/zfxxgk/zcwj/202106/t20210630_2468.html")
-        site.remove(paths["alxa"])
-        print(
-            "\nthe site changes: two documents and the PDF edited, the final text of the Ningxia draft published at "
-            f"{final_path}, one page removed; counters, sidebars and timestamps changed on every request"
-        )
+        _change_the_site(site, paths)
         _crawl(settings, db, "second crawl")
         _on_the_clock(settings, db, utcnow() + timedelta(days=1), "the clock set to the next day: the daily digest")
-
-        with db.session() as session:
-            later = queries.list_changes(session)[seen:]
-            print("\n== events of the second crawl (policywatch changes)")
-            for change in later:
-                print("  " + change_line(change))
-            shown = next((c for c in later if c.kind == "finalized"), None)
-            if shown is not None:
-                _show_diff(shown, folder)
-            edited_pdf = next((c for c in later if c.kind == "changed" and c.document.file_type == "pdf"), None)
-            if edited_pdf is not None:
-                _show_diff(edited_pdf, folder)
+        _show_second_crawl(db, seen, folder)
     mails = sorted((folder / "mail").glob("*.eml"))
     print(f"\ne-mails: {len(mails)} in {folder / 'mail'}")
     print(f"database: {settings.database_url}")
@@ -176,6 +138,59 @@ def run_demo(folder: Path) -> int:
         "   (the e-mails' diff and unsubscribe links point there)"
     )
     return 0
+
+
+def _publish_first(site: DemoSite) -> dict[str, str]:
+    paths = {
+        "nx-draft": site.publish("nx-kjt", "nx-kjt-draft"),
+        "dabancheng": site.publish("szf", "dabancheng-draft"),
+        "alxa": site.publish("kjfw", "alxa-opinion"),
+        "wansheng": site.publish("kjfw", "wansheng-plan"),
+        "yunnan": site.publish("zfxxgk", "yunnan-opinion"),
+        "pdf": _publish_pdf(site),
+    }
+    print(
+        f"demo site: {site.base_url} (four sections, four page templates, five documents and a plan "
+        "published only as a PDF attachment)"
+    )
+    return paths
+
+
+def _subscribe(db: Database) -> None:
+    with db.session() as session:
+        queries.subscribe(session, WATCHER, [], [], "email")
+        queries.subscribe(session, KEYWORD_WATCHER, [], ["实施意见"], "email")
+        queries.subscribe(session, DIGEST_WATCHER, [], [], "email", queries.Rhythm("daily", "08:00", None, 3))
+    print(
+        f"subscribed {WATCHER} (everything), {KEYWORD_WATCHER} (keyword 实施意见) and {DIGEST_WATCHER} "
+        "(a daily digest at 08:00, and reminders of comment deadlines three days ahead)"
+    )
+
+
+def _change_the_site(site: DemoSite, paths: dict[str, str]) -> None:
+    for key, old, new in EDITS:
+        site.edit(paths[key], old, new)
+    _edit_pdf(site)
+    final_path = site.publish("zfxxgk", "nx-final", "/zfxxgk/zcwj/202106/t20210630_2468.html")
+    site.remove(paths["alxa"])
+    print(
+        "\nthe site changes: two documents and the PDF edited, the final text of the Ningxia draft published at "
+        f"{final_path}, one page removed; counters, sidebars and timestamps changed on every request"
+    )
+
+
+def _show_second_crawl(db: Database, seen: int, folder: Path) -> None:
+    with db.session() as session:
+        later = queries.list_changes(session)[seen:]
+        print("\n== events of the second crawl (policywatch changes)")
+        for change in later:
+            print("  " + change_line(change))
+        shown = next((c for c in later if c.kind == "finalized"), None)
+        if shown is not None:
+            _show_diff(shown, folder)
+        edited_pdf = next((c for c in later if c.kind == "changed" and c.document.file_type == "pdf"), None)
+        if edited_pdf is not None:
+            _show_diff(edited_pdf, folder)
 
 
 def _show_diff(change: Change, folder: Path) -> None:

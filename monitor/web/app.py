@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from storage import Database, search
 
+from .. import __version__
 from ..config import Settings
 from . import admin, api, feeds, pages, unsubscribe
 from .common import HERE
@@ -40,7 +41,7 @@ def _keep_index_fresh(db: Database, stop: threading.Event, indexed: threading.Ev
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app = FastAPI(
         title="policywatch",
-        version="0.1.0",
+        version=__version__,
         docs_url=None,
         redoc_url=None,
         description="Government policy documents, their versions, diffs and change events.",

@@ -197,8 +197,8 @@ def _next_pages(text: str, page_url: str, candidates: list[tuple[Element, str, s
             pages.append(urljoin(page_url, f"{prefix}_{current + 1}.{suffix}"))
     if not pages:
         numbered = [(int(m[2]), url) for _a, url, _t in candidates if (m := _NUMBERED_PAGE.search(urlsplit(url).path))]
-        current = _NUMBERED_PAGE.search(urlsplit(page_url).path)
-        want = (int(current[2]) if current else 0) + 1
+        this_page = _NUMBERED_PAGE.search(urlsplit(page_url).path)
+        want = (int(this_page[2]) if this_page else 0) + 1
         pages.extend(url for n, url in numbered if n == want)
     return list(dict.fromkeys(pages))
 

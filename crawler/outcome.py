@@ -22,6 +22,7 @@ from .source import Source
 # them; a bigger file keeps only its text.
 KEEP_FILE_BYTES = 20_000_000
 Verdict = tuple[Outcome, Content | FileText | None, str | None]
+Stored = tuple[Outcome, Content | None, str | None]  # a verdict whose file text became content
 
 
 def _redirected_away(page: PageFetched, source: Source) -> bool:

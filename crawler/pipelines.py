@@ -5,6 +5,7 @@ thread. A page of a run that has ended is dropped: the run was closed with what 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, cast
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -12,6 +13,9 @@ from scrapy.exceptions import DropItem
 from .feed.service import WORKER_DIED, store_worker
 from .items import PageFetched
 from .store_worker import Job, StoreWorkerDiedError
+
+if TYPE_CHECKING:
+    from .spiders.policy import PolicySpider
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +31,7 @@ class StorePipeline:
         return cls(crawler)
 
     async def process_item(self, item: PageFetched) -> None:
-        book = self.crawler.spider.book
+        book = cast("PolicySpider", self.crawler.spider).book
         job = book.jobs.get(item.run_id)
         if job is None or job.closed:
             raise DropItem(f"run {item.run_id} has ended")

@@ -99,7 +99,7 @@ async def resolved(host: str) -> None:
     from twisted.internet import reactor
 
     with contextlib.suppress(Exception):
-        await maybe_deferred_to_future(reactor.resolve(host))
+        await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[arg-type]  # Twisted's stub types name as bytes
 
 
 def slot_delay(delay: float) -> tuple[float, float]:
@@ -132,7 +132,9 @@ class PoliteThrottle(AutoThrottle):
     def _response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         super()._response_downloaded(response, request, spider)
         key = request.meta.get("download_slot")
-        slot = self.crawler.engine.downloader.slots.get(key) if key is not None else None
+        if key is None:
+            return
+        slot = self.crawler.engine.downloader.slots.get(key)
         floor = self.crawler.engine.downloader.per_slot_settings.get(key, {}).get("delay")
         if slot is not None and floor is not None:
             slot.delay = max(slot.delay, floor)
@@ -140,7 +142,7 @@ class PoliteThrottle(AutoThrottle):
 
 def retry_after(response: Response, now: float | None = None) -> float:
     """The seconds a Retry-After header asks for (a number or an HTTP date); 0 without one."""
-    value = response.headers.get(b"Retry-After", b"").decode("latin-1").strip()
+    value = (response.headers.get(b"Retry-After") or b"").decode("latin-1").strip()
     if value.isdigit():
         return float(value)
     try:

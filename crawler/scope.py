@@ -23,6 +23,7 @@ with its reason, never a version.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 from urllib.parse import SplitResult, urlsplit
@@ -152,7 +153,7 @@ class GuardedResolver(CachingThreadedResolver):
     trusted: ClassVar[set[str]] = set()  # seed hosts of every source this process crawls
     refused: ClassVar[dict[str, str]] = {}  # name → the internal address it resolved to
 
-    def getHostByName(self, name: str, timeout: tuple[int, ...] = ()) -> Deferred[str]:  # noqa: N802 - Twisted's API
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802 - Twisted's API
         checked: Deferred[str] = super().getHostByName(name, timeout)
         return checked.addCallback(self._check, name)
 

@@ -21,7 +21,8 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass
-from typing import Literal
+from multiprocessing.context import ForkContext, SpawnContext
+from typing import Literal, cast
 
 from sqlalchemy.orm import Session
 
@@ -31,7 +32,7 @@ from storage.runs import finish_run, learn_render
 
 from .files import FileLimits, FileText, canonical_url
 from .items import PageFetched
-from .outcome import Verdict, classify, file_content
+from .outcome import Stored, Verdict, classify, file_content
 from .rebaseline import Rebaseliner
 from .source import Source
 
@@ -123,9 +124,11 @@ def _record_document(
     page, job = entry.page, entry.job
     if verdict is None:  # a 304 costs no parse when the document is known
         verdict = ("unchanged", None, None) if has_content(session, page.url) else _judge(page, job.source, limits)
-    outcome, content, error = verdict
-    if isinstance(content, FileText):
-        outcome, content, error = _as_file(session, page, content)
+    outcome, judged, error = verdict
+    if isinstance(judged, FileText):
+        outcome, content, error = _as_file(session, page, judged)
+    else:
+        content = judged
     if content is not None:
         rebaseline(session, job.run_id, job.source_id, page.url, content, job.source, limits)
     record_document(
@@ -146,7 +149,7 @@ def _record_document(
         retire_attachments(session, job.run_id, page.url, linked)
 
 
-def _as_file(session: Session, page: PageFetched, text: FileText) -> Verdict:
+def _as_file(session: Session, page: PageFetched, text: FileText) -> Stored:
     """A file's text as content; an attachment is stored only when its page's cleaned text counts
     it among its attachments (a file link in the site's furniture is not the document's)."""
     name = None
@@ -205,7 +208,7 @@ class StoreWorker:
         # Forking a single-threaded process is safe and saves re-importing everything (about a
         # second of CPU per crawl); with threads about, a fresh interpreter is the safe choice.
         method = "fork" if threading.active_count() == 1 else "spawn"
-        context = multiprocessing.get_context(method)
+        context = cast(ForkContext | SpawnContext, multiprocessing.get_context(method))
         self.done: multiprocessing.Queue = context.Queue()
         self.inboxes: list[multiprocessing.Queue] = [context.Queue(QUEUE_SIZE) for _ in range(workers)]
         self.processes = [

@@ -19,6 +19,7 @@ from typing import Protocol
 from sqlalchemy import select, update
 
 from storage import Database, OutboxMessage, utcnow
+from storage.db import changed_rows, row
 
 from .email import ChannelDownError, PermanentDeliveryError
 
@@ -65,7 +66,7 @@ def _claim(db: Database, now: datetime) -> list[OutboxMessage]:
                 .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
                 .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
             )
-            if result.rowcount == 1:
+            if changed_rows(result) == 1:
                 claimed.append(message_id)
         return list(
             session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id))
@@ -75,7 +76,7 @@ def _claim(db: Database, now: datetime) -> list[OutboxMessage]:
 def _settle(db: Database, message_id: int, error: Exception | None, *, channel_down: bool = False) -> str:
     """Record how a send ended. A channel that is down never fails a message, however long."""
     with db.session() as session:
-        message = session.get(OutboxMessage, message_id)
+        message = row(session, OutboxMessage, message_id)
         if error is None:
             message.status, message.sent_at, message.last_error = "sent", utcnow(), None
         elif not channel_down and (isinstance(error, PermanentDeliveryError) or message.attempts >= MAX_ATTEMPTS):
@@ -134,4 +135,4 @@ def retry(db: Database, message_id: int, now: datetime | None = None) -> bool:
             .where(OutboxMessage.id == message_id, OutboxMessage.status == "failed")
             .values(status="pending", attempts=0, next_attempt_at=now or utcnow())
         )
-        return result.rowcount == 1
+        return changed_rows(result) == 1

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .models import Document, Version
 from .recording import Content
 
-_documents, _versions = Document.__table__, Version.__table__
+_documents, _versions = cast(Table, Document.__table__), cast(Table, Version.__table__)
 
 
 @dataclass

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, false, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from . import search
+from .db import changed_rows
 from .models import Change, Document, Fetch, Follow, Link, Source, Subscription, Version, utcnow
 
 
@@ -42,8 +44,6 @@ def list_changes(
         query = query.where(Change.kind == kind)
     if among is not None:
         query = _among(session, query, among)
-        if query is None:
-            return []
     query = query.order_by(Change.id.desc() if newest_first else Change.id).offset(offset)
     if limit:
         query = query.limit(limit)
@@ -61,13 +61,16 @@ class DocumentFilter:
     has_final: bool = False
 
 
-def _among(session: Session, query: Select, filters: DocumentFilter) -> Select | None:
-    """The query kept to the filters' documents (Document and Source joined); None when the
-    search can match nothing."""
+_Query = TypeVar("_Query", bound=Select[Any])
+
+
+def _among(session: Session, query: _Query, filters: DocumentFilter) -> _Query:
+    """The query kept to the filters' documents (Document and Source joined); a search that can
+    match nothing keeps nothing."""
     if filters.q:
         matching = search.search(session, filters.q)
         if matching is None:
-            return None
+            return query.where(false())
         query = query.where(Document.id.in_(select(matching.subquery().c.document_id)))
     if filters.source:
         query = query.where(Source.name == filters.source)
@@ -164,7 +167,7 @@ FOLLOW_ONLY = "(followed documents only)"  # the source filter of a subscription
 
 
 def unsubscribe(session: Session, address: str) -> int:
-    return session.execute(delete(Subscription).where(Subscription.address == address)).rowcount
+    return changed_rows(session.execute(delete(Subscription).where(Subscription.address == address)))
 
 
 @dataclass

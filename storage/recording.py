@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -69,7 +69,7 @@ def record_listing(
 
 # Built once: this path runs for every page of every crawl, and building SQLAlchemy statements
 # costs more than executing them.
-_documents, _versions, _fetches = Document.__table__, Version.__table__, Fetch.__table__
+_documents, _versions, _fetches = (cast(Table, model.__table__) for model in (Document, Version, Fetch))
 _FIND_DOCUMENT = select(
     _documents.c.id,
     _documents.c.current_version_id,

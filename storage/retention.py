@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import delete, select, update
 
-from .db import Database
+from .db import Database, changed_rows
 from .models import Fetch, Run
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(d|w|h)\s*$")
@@ -63,5 +63,5 @@ def prune_fetches(db: Database, older_than: datetime) -> int:
                 )
             )
             session.execute(update(Run).where(Run.id.in_(chunk)).values(fetches_pruned=True))
-            pruned += result.rowcount
+            pruned += changed_rows(result)
     return pruned

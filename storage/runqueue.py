@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from .db import changed_rows
 from .models import Run, Source, utcnow
 
 QUEUED, RUNNING = "queued", "running"
@@ -71,7 +72,7 @@ def claim_runs(session: Session, node: str, limit: int, process: ProcessId, job_
                 job_id=job_id,
             )
         )
-        if done.rowcount == 1:
+        if changed_rows(done) == 1:
             claimed.append(run_id)
     return list(session.scalars(select(Run).where(Run.id.in_(claimed)).order_by(Run.id)))
 
@@ -92,7 +93,7 @@ def queued_count(session: Session, node: str) -> int:
 def requeue(session: Session, from_node: str, to_node: str) -> int:
     """Move from_node's queued runs to to_node (a node down, a new leader's own host)."""
     moved = session.execute(update(Run).where(Run.status == QUEUED, Run.node == from_node).values(node=to_node))
-    return moved.rowcount
+    return changed_rows(moved)
 
 
 def running_of(session: Session, process: ProcessId) -> list[Run]:

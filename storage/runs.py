@@ -8,6 +8,7 @@ from collections import Counter
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from .db import row
 from .models import Document, Fetch, Run, Source, utcnow
 
 
@@ -35,7 +36,7 @@ NO_DOCUMENTS = "the listing pages name no documents"
 def finish_run(session: Session, run_id: int, status: str, error: str | None = None) -> Run:
     """Close a run with its fetch statistics. A run with no good listing page has failed, and so
     has one whose listings name no documents (a new layout, or a list only scripts build)."""
-    run = session.get(Run, run_id)
+    run = row(session, Run, run_id)
     fetches = session.execute(
         select(Fetch.kind, Fetch.outcome, Fetch.http_status, Fetch.documents_found, Fetch.rendered).where(
             Fetch.run_id == run_id

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Float, Integer, bindparam, delete, insert, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.selectable import TextualSelect
 
 from .db import Database
 from .models import Document, SearchState, Version, utcnow
@@ -54,7 +54,7 @@ def stale_documents(
     )
     if changed_since is not None:
         query = query.where(Document.last_changed_at >= changed_since)
-    return [tuple(row) for row in session.execute(query)]
+    return [(document, version) for document, version in session.execute(query) if version is not None]
 
 
 def update_index(session: Session, limit: int | None = None, changed_since: datetime | None = None) -> int:
@@ -115,7 +115,7 @@ class Freshener:
         return indexed
 
 
-def search(session: Session, query: str) -> TextClause | None:
+def search(session: Session, query: str) -> TextualSelect | None:
     """A SELECT of (document_id, rank) for matching documents, a lower rank better; None for an
     empty query. Ranked among the MATCH_WINDOW most recently indexed matches: a common word
     (通知) matches most of a year's documents, and ranking them all would make every search cost

@@ -65,7 +65,8 @@ class SubrequestGuard:
             return False  # the page itself went through Scrapy's own politeness
         robots = self._robots()
         parser = await robots.robot_parser(Request(request.url)) if robots is not None else None
-        if parser is not None and not parser.allowed(request.url, self.crawler.settings.get("USER_AGENT", "")):
+        agent = self.crawler.settings.get("USER_AGENT", "") if self.crawler is not None else ""
+        if parser is not None and not parser.allowed(request.url, agent):
             self.aborted += 1
             return True
         await GATE.turn(parts.hostname or "")

@@ -13,6 +13,6 @@ from ..politeness import GATE
 
 
 class SpacedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
-    async def download_request(self, request: Request, *args: Any) -> Any:  # type: ignore[override]
+    async def download_request(self, request: Request, *args: Any) -> Any:
         await GATE.turn(urlparse_cached(request).hostname or "")
         return await super().download_request(request, *args)

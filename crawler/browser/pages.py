@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from playwright.async_api import Error as BrowserError
-from playwright.async_api import Page
+from playwright.async_api import Locator, Page
 
 # A control that shows the next part of a list, by its whole text.
 _NEXT = re.compile(
@@ -45,7 +45,7 @@ class Recycler:
             await context.close()
 
 
-async def _next_control(page: Page) -> object | None:
+async def _next_control(page: Page) -> Locator | None:
     """The visible control (link without an address, button) that shows the next part."""
     for candidate in await page.get_by_text(_NEXT).all():
         try:

@@ -30,7 +30,9 @@ def names_attachment(block: TextBlock) -> bool:
 
 def find_attachments(container: Element, url: str | None) -> list[Attachment]:
     """File links in the body's container and beside it (attachment lists often follow the text)."""
-    scope = container.getparent() if container.getparent() is not None else container
+    scope = container.getparent()
+    if scope is None:
+        scope = container
     found: dict[str, Attachment] = {}
     for link in scope.iter("a"):
         href = (link.get("href") or "").strip()

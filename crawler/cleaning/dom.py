@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import cast
 
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
@@ -14,15 +16,21 @@ Element = etree._Element
 # libxml2 ends the document at the first </html> or </body>; real pages have stray ones
 # (server-side includes) before their content, so they are removed and libxml2 closes the tree.
 _END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+
+
 # huge_tree: libxml2 otherwise drops everything past a nesting depth of 256 without a word.
-_OPTIONS = {
-    "remove_comments": True,
-    "remove_pis": True,
-    "no_network": True,
-    "default_doctype": False,
-    "huge_tree": True,
-}
-_PARSER = etree.HTMLParser(**_OPTIONS)
+def _html_parser(encoding: str | None = None) -> etree.HTMLParser:
+    return etree.HTMLParser(
+        encoding=encoding,
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        default_doctype=False,  # type: ignore[call-arg]  # real since lxml 2.3; the stubs lack it
+        huge_tree=True,
+    )
+
+
+_PARSER = _html_parser()
 _CSS = GenericTranslator()
 
 # Control characters (an ESC that would drive a terminal, C1 codes) and the bidirectional
@@ -44,7 +52,7 @@ _HIDDEN_STYLE = re.compile(
 
 # Bytes already known to decode cleanly in these are parsed as bytes: libxml2 then decodes them
 # itself, which is faster than handing it a Python string.
-_BYTE_PARSERS = {name: etree.HTMLParser(**_OPTIONS, encoding=name) for name in ("utf-8", "gb18030")}
+_BYTE_PARSERS = {name: _html_parser(name) for name in ("utf-8", "gb18030")}
 _END_TAGS_BYTES = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
 
 
@@ -82,7 +90,8 @@ def parse(text: str, data: bytes | None = None, encoding: str | None = None) -> 
 
 
 def text_of(el: Element) -> str:
-    return "".join(el.itertext())
+    # An HTML tree's text is str; the stubs allow bytes for XML read as bytes.
+    return "".join(cast("Iterator[str]", el.itertext()))
 
 
 def drop(el: Element) -> None:
@@ -112,7 +121,7 @@ def select(root: Element, selector: str) -> list[Element]:
     """Elements matching a CSS selector; none for a selector that does not parse."""
     compiled = _xpath(selector)
     try:
-        return compiled(root) if compiled is not None else []
+        return cast(list[Element], compiled(root)) if compiled is not None else []
     except etree.XPathError:
         return []
 
@@ -142,14 +151,21 @@ def _may_hide(style: str) -> bool:
 _STYLES = etree.XPath("//@style | //@hidden")
 
 
+def attribute_values(query: etree.XPath, root: Element) -> list[etree._ElementUnicodeResult]:
+    """The attribute values an XPath query ending in @name selects: lxml gives each its name
+    (attrname) and its element (getparent)."""
+    return cast(list[etree._ElementUnicodeResult], query(root))
+
+
 def prune(root: Element) -> None:
     """Remove invisible elements in place, keeping the tail text that follows them. Tags go in
     lxml's strip_elements and style attributes are found by one XPath query, both in C."""
     hidden = [
         value.getparent()
-        for value in _STYLES(root)
+        for value in attribute_values(_STYLES, root)
         if value.attrname == "hidden" or (_may_hide(value) and _HIDDEN_STYLE.search(value))
     ]
     etree.strip_elements(root, *INVISIBLE_TAGS, with_tail=False)
     for node in hidden:
-        drop(node)
+        if node is not None:
+            drop(node)

@@ -16,7 +16,7 @@ from .blocks import HEADING_TAGS, TextBlock, segment
 from .body import body_blocks
 from .content import Weighed, best_container, block_values, line_container
 from .decode import decode_html
-from .document import Block, CleanDocument
+from .document import Block, BlockKind, CleanDocument
 from .dom import Element, text_of
 from .gone import says_not_found
 from .meta import extract_meta
@@ -39,7 +39,7 @@ class Rules:
     drop_selectors: list[str] = field(default_factory=list)
 
 
-def _kind(block: TextBlock) -> str:
+def _kind(block: TextBlock) -> BlockKind:
     if block.is_row:
         return "row"
     if block.owner.tag in HEADING_TAGS:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from .blocks import TextBlock
-from .dom import Element
+from .dom import Element, text_of
 
 ITEM_TAGS = frozenset(("li", "div", "dd", "dl", "article", "section"))
 FEED_MIN_ITEMS = 3
@@ -96,7 +96,7 @@ class Shapes:
 
 def _has_title_link(el: Element) -> bool:
     """A link that names another page (a title), not a "更多" or "回复" button."""
-    return any(len("".join("".join(a.itertext()).split())) >= TITLE_LINK_CHARS for a in el.iter("a") if a.get("href"))
+    return any(len("".join(text_of(a).split())) >= TITLE_LINK_CHARS for a in el.iter("a") if a.get("href"))
 
 
 def _prose_parents(blocks: list[TextBlock], values: list[float]) -> set[Element]:

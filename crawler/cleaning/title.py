@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from lxml import etree
 
 from .blocks import TextBlock, normalise_space
-from .dom import Element, text_of
+from .dom import Element, attribute_values, text_of
 
 _TITLE_NAMES = re.compile(r"title|tit\d*\b|headline|bt\b|biaoti|articlename", re.IGNORECASE)
 _TITLE_HINTS = ("tit", "headline", "bt", "biaoti", "articlename")
@@ -67,8 +67,8 @@ def _candidates(root: Element, blocks: list[TextBlock], body_start: int) -> list
     above the body or opening it, alone or joined with its neighbours in the same element (a
     headline broken over lines with <br>)."""
     found: dict[str, int] = {}
-    named = [value.getparent() for value in _NAMES(root) if _title_named(value)]
-    for el in [*root.iter(*_HEADINGS), *named]:
+    named = [value.getparent() for value in attribute_values(_NAMES, root) if _title_named(value)]
+    for el in [*root.iter(*_HEADINGS), *(el for el in named if el is not None)]:
         rank = title_rank(el)
         if rank <= 3 and _MIN <= len(text := _text(el)) <= _MAX and not _inside_link(el):
             found[text] = min(rank, found.get(text, rank))
@@ -107,7 +107,11 @@ def _agreement(candidate: str, tab: str) -> tuple[float, float]:
     if sum(ch in present for ch in candidate) < _AGREEMENT * len(candidate):
         return 0.0, 0.0  # cannot agree enough: spare the alignment
     matched = sum(m.size for m in SequenceMatcher(None, candidate, tab, autojunk=False).get_matching_blocks())
-    return tuple(1.0 if share >= _WHOLE else share for share in (matched / len(candidate), matched / len(tab)))
+    return _counted_whole(matched / len(candidate)), _counted_whole(matched / len(tab))
+
+
+def _counted_whole(share: float) -> float:
+    return 1.0 if share >= _WHOLE else share
 
 
 def find_title(

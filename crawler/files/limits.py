@@ -57,7 +57,8 @@ def _child(write_fd: int, memory_bytes: int, work: Callable[..., Any], args: tup
 
 
 def _read_all(read_fd: int, pid: int, seconds: float) -> bytes:
-    chunks, deadline = [], time.monotonic() + seconds
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + seconds
     while True:
         remaining = deadline - time.monotonic()
         ready = select.select([read_fd], [], [], max(remaining, 0))[0] if remaining > 0 else []

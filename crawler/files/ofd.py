@@ -36,17 +36,14 @@ def _first(root: etree._Element, name: str) -> etree._Element | None:
 
 def _page_files(archive: zipfile.ZipFile) -> list[str]:
     root_entry = _first(_xml(archive, "OFD.xml"), "DocRoot")
-    if root_entry is None or not (root_entry.text or "").strip():
+    document_path = (root_entry.text or "").strip().lstrip("/") if root_entry is not None else ""
+    if not document_path:
         raise FileError("OFD.xml names no document")
-    document_path = root_entry.text.strip().lstrip("/")
     base = posixpath.dirname(document_path)
-    pages = [e for e in _xml(archive, document_path).iter() if _local(e) == "Page" and e.get("BaseLoc")]
+    pages = [loc for e in _xml(archive, document_path).iter() if _local(e) == "Page" and (loc := e.get("BaseLoc"))]
     if len(pages) > MAX_PAGES:
         raise FileError(f"an OFD of {len(pages)} pages (at most {MAX_PAGES} are read)")
-    return [
-        e.get("BaseLoc").lstrip("/") if e.get("BaseLoc").startswith("/") else posixpath.join(base, e.get("BaseLoc"))
-        for e in pages
-    ]
+    return [loc.lstrip("/") if loc.startswith("/") else posixpath.join(base, loc) for loc in pages]
 
 
 def _numbers(value: str | None, count: int) -> list[float]:

@@ -18,13 +18,13 @@ MAX_UNPACKED = 500_000_000
 
 
 def _body(document: DocxDocument) -> list[str]:
-    found = []
+    found: list[str] = []
     for element in document.element.body.iterchildren():
         if element.tag.endswith("}p"):
             found.append(Paragraph(element, document).text)
         elif element.tag.endswith("}tbl"):
             for row in Table(element, document).rows:
-                cells = []
+                cells: list[str] = []
                 for cell in row.cells:  # merged cells repeat: keep each text once per row
                     if not cells or cells[-1] != cell.text:
                         cells.append(cell.text)

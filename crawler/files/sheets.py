@@ -25,7 +25,7 @@ def _row(values: list[object]) -> str:
 def xlsx_rows(data: bytes) -> list[str]:
     open_zip(data, MAX_UNPACKED)
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    rows = []
+    rows: list[str] = []
     for sheet in book.worksheets:
         for values in sheet.iter_rows(values_only=True):
             if len(rows) >= MAX_ROWS:

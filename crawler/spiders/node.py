@@ -51,7 +51,7 @@ class NodeSpider(PolicySpider):
         )
         ours = settings_for(options)
         for name, value in ours.items():
-            if ours.getpriority(name) >= 20 and name != "LOG_LEVEL":  # ours, not Scrapy's defaults
+            if (ours.getpriority(name) or 0) >= 20 and name != "LOG_LEVEL":  # ours, not Scrapy's defaults
                 crawler.settings.set(name, value, priority="spider")  # Scrapyd's own (-s LOG_FILE) win
         service = open_service(options, spec["node"], once=spec.get("once", False), job_id=kwargs.get("_job"))
         service.attach(crawler)

@@ -28,7 +28,8 @@ class NodeCheckSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         """The check, then no requests at all: the spider closes at once."""
         self.check()
-        for request in ():  # this spider fetches nothing
+        nothing: tuple[Request, ...] = ()
+        for request in nothing:  # this spider fetches nothing
             yield request
 
     def check(self) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -38,7 +38,7 @@ _SCRIPT = re.compile(rb"<script\b[^>]*(?:\bsrc\s*=|>\s*[^<\s])", re.IGNORECASE)
 
 
 def _content_type(response: Response) -> str:
-    return response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    return (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
 
 
 def _charset(response: Response) -> str | None:
@@ -58,9 +58,14 @@ def settles(callback: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[An
         try:
             yield from callback(self, answer, *args, **kwargs)
         finally:
-            self.book.settled(answer.request)
+            self.book.settled(_request_of(answer))
 
     return wrapper
+
+
+def _request_of(answer: Response | Failure) -> Request:
+    """The request a response or a failure answers (Scrapy sets a failure's request itself)."""
+    return cast(Request, answer.request if isinstance(answer, Response) else getattr(answer, "request", None))
 
 
 def settles_async(callback: Callable[..., AsyncIterator[Any]]) -> Callable[..., AsyncIterator[Any]]:
@@ -70,7 +75,7 @@ def settles_async(callback: Callable[..., AsyncIterator[Any]]) -> Callable[..., 
             async for output in callback(self, answer, *args, **kwargs):
                 yield output
         finally:
-            self.book.settled(answer.request)
+            self.book.settled(_request_of(answer))
 
     return wrapper
 
@@ -158,7 +163,7 @@ class PolicySpider(Spider):
         if len(url) > MAX_URL_LENGTH:
             return None
         job.requested.add(url)
-        meta = {"kind": "document", "page_url": url, "handle_httpstatus_list": _GONE_STATUSES}
+        meta: dict[str, Any] = {"kind": "document", "page_url": url, "handle_httpstatus_list": _GONE_STATUSES}
         if extension(url) in FILE_TYPES:  # a file linked straight from the listing
             meta["download_maxsize"] = self.settings.getint("POLICYWATCH_FILE_MAX_BYTES")
         return self.book.tag(Request(url, callback=self.parse_document, errback=self.failed, meta=meta), job)
@@ -235,7 +240,8 @@ class PolicySpider(Spider):
             if refused is not None:
                 yield refused
             return
-        html, view, encoding = response.body, page, _charset(response)
+        html: bytes | None = response.body
+        view, encoding = page, _charset(response)
         try:
             while html is not None:
                 listing = self._read(job, html, response.url, encoding)
@@ -343,7 +349,7 @@ class PolicySpider(Spider):
 
     @settles_async
     async def failed(self, failure: Failure) -> AsyncIterator[PageFetched]:
-        request = failure.request
+        request = _request_of(failure)
         page = request.meta.get("playwright_page")
         if page is not None and self.recycler is not None:
             await self.recycler.release(page, request.meta["playwright_context"])
@@ -356,7 +362,7 @@ class PolicySpider(Spider):
             kind=request.meta.get("kind", "document"),
             run_id=job.run_id,
             status=response.status if response is not None else None,
-            error=explain(request.url, failure.getErrorMessage() or failure.type.__name__)[:500],
+            error=explain(request.url, failure.getErrorMessage() or getattr(failure.type, "__name__", "error"))[:500],
             rendered=bool(request.meta.get("playwright")),
             parent_url=request.meta.get("parent_url"),
         )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.source import Source
-from storage import Document
+from storage import Document, Version
 
 from ..config import Settings
 
@@ -69,3 +69,10 @@ def find_document(session: Session, ref: str) -> Document:
     if document is None or document.current_version is None:
         raise UsageError(f"no document {ref!r} with content (give an id or a URL)")
     return document
+
+
+def current(document: Document) -> Version:
+    """The current version of a document find_document gave (which has one)."""
+    if document.current_version is None:
+        raise UsageError(f"document {document.id} has no content")
+    return document.current_version

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from crawler.cleaning import clean
 from storage import Change, Database, Document, queries
+from storage.db import row
 
 from ..config import Settings
 from ..detect import similarity
@@ -19,7 +20,7 @@ from ..diff import DocumentDiff, diff_texts
 from ..diff.render_html import render_page
 from ..diff.render_text import render_side_by_side, render_terminal
 from ..present import change_line, change_to_dict
-from .common import AddCommand, UsageError, count, find_document, identifier, since
+from .common import AddCommand, UsageError, count, current, find_document, identifier, since
 
 KINDS = ("new", "changed", "removed", "restored", "finalized")
 
@@ -74,7 +75,7 @@ def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
     with db.session() as session:
         a, b = find_document(session, args.a), find_document(session, args.b)
-        diff = diff_texts(a.current_version.text, b.current_version.text)
+        diff = diff_texts(current(a).text, current(b).text)
         heading = f"A #{a.id}: {a.title}\n  {a.url}\nB #{b.id}: {b.title}\n  {b.url}\n"
         _show(diff, args, heading, (a.title, b.title), (a.url, b.url))
     return 0
@@ -89,7 +90,7 @@ def cmd_related(args: argparse.Namespace, settings: Settings) -> int:
             print(f"(indexed {indexed} document{'s' if indexed != 1 else ''})", file=sys.stderr)
         rows = []
         for item in similarity.related(session, document.id, limit=args.limit):
-            other = session.get(Document, item.document_id)
+            other = row(session, Document, item.document_id)
             rows.append(
                 {
                     "id": other.id,
@@ -104,8 +105,10 @@ def cmd_related(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(rows, ensure_ascii=False, indent=2))
             return 0
         print(f"#{document.id} {document.title}\n  {document.url}")
-        for row in rows:
-            print(f"  {row['score']:.2f}  #{row['id']:<5} {row['source']:<10} {row['title']}  ({row['reason']})")
+        for shown in rows:
+            print(
+                f"  {shown['score']:.2f}  #{shown['id']:<5} {shown['source']:<10} {shown['title']}  ({shown['reason']})"
+            )
         if not rows:
             print("  no similar documents found")
     return 0

@@ -11,7 +11,7 @@ from notifier.rhythm import RHYTHMS, clock, quiet_window
 from storage import Database, Subscription, queries
 
 from ..config import ConfigError, Settings
-from .common import AddCommand, UsageError, find_document
+from .common import AddCommand, UsageError, current, find_document
 
 
 def _channel(address: str) -> str:
@@ -72,7 +72,7 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
     with db.session() as session:
         document = find_document(session, args.document)
         queries.follow(session, args.address, document.id, channel)
-        print(f"{args.address} follows document {document.id}: {document.current_version.title}")
+        print(f"{args.address} follows document {document.id}: {current(document).title}")
     return 0
 
 

@@ -39,5 +39,5 @@ class SafeStream:
 def install() -> None:
     """Every line the command line prints goes through safe()."""
     if not isinstance(sys.stdout, SafeStream):
-        sys.stdout = SafeStream(sys.stdout)  # type: ignore[assignment]
-        sys.stderr = SafeStream(sys.stderr)  # type: ignore[assignment]
+        sys.stdout = SafeStream(sys.stdout)
+        sys.stderr = SafeStream(sys.stderr)

@@ -194,11 +194,12 @@ def _show_second_crawl(db: Database, seen: int, folder: Path) -> None:
 
 
 def _show_diff(change: Change, folder: Path) -> None:
+    old, new = change.old_version, change.new_version
+    if old is None or new is None:
+        return
     diff = change_diff(change)
-    print(f"\n== policywatch diff {change.id}: {change.new_version.title}")
+    print(f"\n== policywatch diff {change.id}: {new.title}")
     print(render_terminal(diff, color=sys.stdout.isatty()))
     page = folder / f"diff-{change.id}.html"
-    page.write_text(
-        render_page(diff, change.old_version.title, change.new_version.title, change.document.url), encoding="utf-8"
-    )
+    page.write_text(render_page(diff, old.title, new.title, change.document.url), encoding="utf-8")
     print(f"the same diff as a web page: {page}")

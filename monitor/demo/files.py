@@ -15,7 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 from .samples import Sample
 
@@ -39,9 +39,8 @@ def pdf_bytes(title: str, paragraphs: list[str]) -> bytes:
     body = ParagraphStyle("body", fontName=_SONG, fontSize=12, leading=20, firstLineIndent=24, wordWrap="CJK")
     out = io.BytesIO()
     # invariant=True: the same text gives the same bytes (no creation time, no random file id).
-    SimpleDocTemplate(out, pagesize=A4, title=title, invariant=True).build(
-        [Paragraph(escape(title), heading)] + [Paragraph(escape(p), body) for p in paragraphs]
-    )
+    story: list[Flowable] = [Paragraph(escape(title), heading), *(Paragraph(escape(p), body) for p in paragraphs)]
+    SimpleDocTemplate(out, pagesize=A4, title=title, invariant=True).build(story)
     return out.getvalue()
 
 
@@ -55,7 +54,8 @@ def _units(char: str) -> int:
 
 
 def _wrapped(text: str, first_room: int, room: int) -> list[str]:
-    lines, current, used = [], "", 0
+    lines: list[str] = []
+    current, used = "", 0
     for char in text:
         if used + _units(char) > (first_room if not lines else room):
             lines.append(current)

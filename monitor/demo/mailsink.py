@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -22,10 +22,11 @@ class _SaveHandler:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    async def handle_DATA(self, server, session, envelope: Envelope) -> str:  # noqa: ANN001, N802
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
         count = len(list(self.folder.glob("*.eml"))) + 1
         path = self.folder / f"{count:04d}.eml"
-        path.write_bytes(envelope.original_content or envelope.content)
+        content = envelope.original_content or envelope.content or b""
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
         return "250 Message accepted"
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import socket
 import sys
 import threading
 import time
@@ -121,7 +122,7 @@ class DemoSite:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def listing_url(self, section: str) -> str:
         return self.base_url + self.sections[section].prefix + "index.html"
@@ -254,8 +255,8 @@ class DemoSite:
                     return self._listing_data(section, number)
             page = self.pages.get(path)
             if page is None or page.state == "gone":
-                section = page.section if page else next(iter(self.sections))
-                return self._page(self.sections[section], "missing", None, status=404)
+                name = page.section if page else next(iter(self.sections))
+                return self._page(self.sections[name], "missing", None, status=404)
             if page.state == "broken":
                 return page.broken[0], "text/html", page.broken[1]
             page.views += random.randint(1, 9)
@@ -351,7 +352,7 @@ def _listing_number(path: str, prefix: str) -> int | None:
 
 
 class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: object) -> None:
         """A crawler that hangs up mid-answer (a stopped crawl) is not an error worth printing."""
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)

@@ -7,13 +7,15 @@ second time, and events and their outbox messages are written in one transaction
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session, aliased, object_session
 
 from notifier import compose
 from notifier.notices import Mark, Notice, Passage
 from storage import Change, Document, Fetch, Run, Version, utcnow
+from storage.db import row
 from storage.models import Link
 from storage.runqueue import OPEN
 
@@ -113,8 +115,9 @@ def change_texts(change: Change) -> tuple[str, str]:
     if change.kind == "finalized" and old is not None:
         session = object_session(change)
         if session is not None:
-            attached = attached_texts(session, [change.document_id, change.related_document_id])
-            old_text = substance(old_text, attached.get(change.related_document_id))
+            related = change.related_document_id
+            attached = attached_texts(session, [change.document_id] + ([related] if related else []))
+            old_text = substance(old_text, attached.get(related) if related else None)
             new_text = substance(new_text, attached.get(change.document_id))
         old_text = without_comment_call(old.title, old_text)
     return old_text, new_text
@@ -135,7 +138,7 @@ def _update_title_cores(session: Session, changes: list[Change]) -> None:
     if not document_of:
         return
     titles = session.execute(select(Version.id, Version.title).where(Version.id.in_(document_of))).all()
-    table = Document.__table__
+    table = cast(Table, Document.__table__)
     session.execute(
         update(table).where(table.c.id == bindparam("document")).values(title_core=bindparam("core")),
         [{"document": document_of[version_id], "core": title_core(title)} for version_id, title in titles],
@@ -160,13 +163,13 @@ def link_finals(session: Session, changes: list[Change]) -> list[Change]:
         v.id: v for v in session.scalars(select(Version).where(Version.id.in_([new[d].new_version_id for d in finals])))
     }
     for change in (c for c in new.values() if c.document_id in finals):
-        document, version = documents[change.document_id], versions[change.new_version_id]
+        document, version = documents[change.document_id], versions[cast(int, change.new_version_id)]
         text = substance(version.text, attached.get(document.id))
         match = find_draft(session, document, version, drafts, text)
         if match is None:
             continue
         drafts.remove(match.draft_id)
-        draft = session.get(Document, match.draft_id)
+        draft = row(session, Document, match.draft_id)
         session.add(Link(draft_id=draft.id, final_id=document.id, score=match.score))
         finalized = Change(
             document_id=document.id,

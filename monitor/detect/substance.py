@@ -32,7 +32,8 @@ def attached_texts(session: Session, page_ids: Iterable[int]) -> dict[int, str]:
         .order_by(Document.id)
     )
     for parent_id, text in rows:
-        found[parent_id].append(text)
+        if parent_id is not None:
+            found[parent_id].append(text)
     return {parent_id: "\n".join(texts) for parent_id, texts in found.items()}
 
 

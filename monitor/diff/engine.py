@@ -94,7 +94,7 @@ def char_diff(old: str, new: str) -> list[Segment]:
     dmp = _dmp()
     diffs = dmp.diff_main(old, new, False)
     dmp.diff_cleanupSemantic(diffs)
-    names = {0: "equal", 1: "insert", -1: "delete"}
+    names: dict[int, Op] = {0: "equal", 1: "insert", -1: "delete"}
     return [Segment(names[op], text) for op, text in diffs if text]
 
 
@@ -161,13 +161,14 @@ def _align(
 def _mark_moves(ops: list[ParagraphOp]) -> None:
     """Turn a deletion that reappears as an insertion elsewhere into a move."""
     inserted = [op for op in ops if op.kind == "insert"]
-    by_text = {}
+    by_text: dict[str, list[ParagraphOp]] = {}
     for op in inserted:
         by_text.setdefault(op.new, []).append(op)
     for op in ops:
         if op.kind != "delete":
             continue
-        target = (by_text.get(op.old) or [None])[0]
+        matches = by_text.get(op.old)
+        target: ParagraphOp | None = matches[0] if matches else None
         if target is None and len(inserted) * len(ops) <= _ALIGN_CELLS:
             scored = [(similarity(op.old, c.new), c) for c in inserted if c.kind == "insert"]
             score, candidate = max(scored, key=lambda sc: sc[0], default=(0.0, None))
@@ -211,7 +212,7 @@ def diff_texts(old_text: str, new_text: str) -> DocumentDiff:
                 ops.append(ParagraphOp("modify", a, b, old[a], new[b], char_diff(old[a], new[b])))
             elif a is not None:
                 ops.append(ParagraphOp("delete", a, None, old[a], "", [Segment("delete", old[a])]))
-            else:
+            elif b is not None:
                 ops.append(ParagraphOp("insert", None, b, "", new[b], [Segment("insert", new[b])]))
         pending_old.clear()
         pending_new.clear()

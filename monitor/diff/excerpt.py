@@ -43,10 +43,15 @@ def _clip(segments: list[Segment], context: int) -> list[Segment]:
 
 def label(op: ParagraphOp) -> str:
     if op.kind == "delete":
-        return f"¶{op.old_index + 1} removed"
+        return f"¶{_place(op.old_index)} removed"
     if op.kind == "move":
-        return f"¶{op.new_index + 1} (moved from ¶{op.old_index + 1})"
-    return f"¶{op.new_index + 1}"
+        return f"¶{_place(op.new_index)} (moved from ¶{_place(op.old_index)})"
+    return f"¶{_place(op.new_index)}"
+
+
+def _place(index: int | None) -> str:
+    """A paragraph's number as a reader counts (from 1)."""
+    return "?" if index is None else str(index + 1)
 
 
 def excerpts(diff: DocumentDiff, context: int = CONTEXT_CHARS, limit: int | None = None) -> list[Excerpt]:

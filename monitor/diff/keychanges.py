@@ -39,13 +39,13 @@ class KeyChange:
 
 def _hunks(op: ParagraphOp) -> list[tuple[int, int, int, int]]:
     """Changed regions as (old_start, old_end, new_start, new_end) between equal segments."""
-    hunks = []
+    hunks: list[tuple[int, int, int, int]] = []
     old_pos = new_pos = 0
     current: list[int] | None = None
     for seg in op.segments:
         if seg.op == "equal":
             if current:
-                hunks.append(tuple(current))
+                hunks.append((current[0], current[1], current[2], current[3]))
                 current = None
             old_pos += len(seg.text)
             new_pos += len(seg.text)
@@ -59,7 +59,7 @@ def _hunks(op: ParagraphOp) -> list[tuple[int, int, int, int]]:
             new_pos += len(seg.text)
             current[3] = new_pos
     if current:
-        hunks.append(tuple(current))
+        hunks.append((current[0], current[1], current[2], current[3]))
     return hunks
 
 

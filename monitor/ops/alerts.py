@@ -3,9 +3,11 @@ crawl stuck past its time limit. One message when an incident opens, one when it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from storage import OutboxMessage, Run, Source, utcnow
@@ -22,7 +24,7 @@ class Problem:
     detail: str
 
 
-def consecutive_failures(runs: list[Run]) -> int:
+def consecutive_failures(runs: Sequence[Run | Row[Any]]) -> int:
     """How many of the newest finished runs failed in a row."""
     count = 0
     for run in runs:

@@ -19,6 +19,7 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -144,7 +145,7 @@ class Daemon:
                 replace_existing=True,
             )
             log.info("scheduled %s", label)
-        periodic_jobs = [
+        periodic_jobs: list[tuple[Callable[[], object], dict[str, float], str, str]] = [
             (dispatch_outbox, {"seconds": daemon.outbox_retry_seconds}, "outbox", "send pending messages"),
             (send_on_the_clock, {"minutes": 1}, "digests", "compose due digests and deadline reminders"),
             (prune_history, {"days": 1}, "prune", "prune old fetch rows of unchanged pages"),
@@ -231,7 +232,7 @@ class Daemon:
             hosts = session.scalars(
                 select(Run.node).where(Run.status == "queued", Run.node.like("local:%"), Run.node != self.node)
             ).all()
-            for other in set(hosts):
+            for other in {host for host in hosts if host}:
                 requeue(session, other, self.node)
         if abandoned := close_abandoned_runs(self.db, self.settings):
             log.warning("%d runs left open by an earlier scheduler are closed as crashed", abandoned)

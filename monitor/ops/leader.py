@@ -15,6 +15,7 @@ import fcntl
 import logging
 import threading
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
@@ -31,7 +32,7 @@ class Leadership:
         self.db = db
         self.url = make_url(str(db.url))
         self._connection: Connection | None = None
-        self._file = None
+        self._file: TextIO | None = None
 
     def acquire(self, stop: threading.Event, failover_seconds: float) -> bool:
         """Wait until this process leads (True), or until stop is set (False)."""
@@ -62,9 +63,9 @@ class Leadership:
         database = self.url.database
         if not database or database == ":memory:":
             return True
-        self._file = self._file or Path(f"{database}.scheduler.lock").open("w")  # noqa: SIM115 - held while leading
+        held = self._file = self._file or Path(f"{database}.scheduler.lock").open("w")  # noqa: SIM115 - held while leading
         try:
-            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
         except BlockingIOError:
             return False

@@ -55,7 +55,7 @@ def _reminders_for(subscription: Subscription, drafts: list[OpenDraft], followed
             how_to_comment(draft.version.text),
         )
         for draft in drafts
-        if draft.days_left <= subscription.remind_days
+        if draft.days_left <= (subscription.remind_days or 0)
         and (
             draft.document.id in followed
             or compose.selects(subscription, draft.document.source.name, f"{draft.version.title}\n{draft.version.text}")
@@ -77,7 +77,7 @@ def send_reminders(db: Database, settings: Settings, now: datetime | None = None
         if not asking:
             return 0
         follows = compose.followed_documents(session)
-        drafts = drafts_closing(session, today, max(s.remind_days for s in asking))  # once for all of them
+        drafts = drafts_closing(session, today, max(s.remind_days or 0 for s in asking))  # once for all of them
         for subscription in asking:
             mine = _reminders_for(subscription, drafts, follows[subscription.id])
             written += compose.enqueue_reminder(session, subscription, mine, delivery) is not None

@@ -15,8 +15,8 @@ import multiprocessing
 import signal
 import socket
 import threading
-from multiprocessing.context import BaseContext
-from typing import Protocol
+from multiprocessing.context import ForkContext, SpawnContext
+from typing import Protocol, cast
 
 from crawler.feed.service import serve
 from crawler.settings import CrawlOptions
@@ -61,11 +61,13 @@ def local_node(kind: str = "local") -> str:
     return f"{kind}:{socket.gethostname()}"
 
 
-def _default_context() -> BaseContext:
+def _default_context() -> ForkContext | SpawnContext:
     """Fork when this process is single-threaded (the command line): the child starts with Scrapy
     already imported, 0.8 s sooner. With threads about (the daemon, the web page), forking is
     unsafe: a fresh interpreter (a long-lived crawl process starts seldom)."""
-    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+    return cast(
+        ForkContext | SpawnContext, multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+    )
 
 
 class LocalRunner:
@@ -73,7 +75,7 @@ class LocalRunner:
         self.settings, self.db, self.node, self.once = settings, db, node, once
         self.options = crawl_options(settings, log_level)
         self.child: multiprocessing.process.BaseProcess | None = None
-        self.context: BaseContext | None = None
+        self.context: ForkContext | SpawnContext | None = None
 
     def node_for(self, source: Source) -> str:
         return self.node

@@ -49,7 +49,7 @@ def _next_runs(session: Session) -> dict[str, str]:
         return {}
     jobs = Table(JOB_TABLE, MetaData(), Column("id", String), Column("next_run_time", Float))
     rows = session.execute(select(jobs.c.id, jobs.c.next_run_time).where(jobs.c.id.like("crawl:%"))).all()
-    return {job_id[6:]: iso(datetime.fromtimestamp(at, UTC).replace(tzinfo=None)) for job_id, at in rows if at}
+    return {job_id[6:]: iso(datetime.fromtimestamp(at, UTC).replace(tzinfo=None)) or "" for job_id, at in rows if at}
 
 
 _RUN_COLUMNS = [

@@ -111,6 +111,7 @@ def _diff_view(
     return page(
         request,
         "diff.html",
+        None,
         old=old,
         new=new,
         view=view,

@@ -66,7 +66,7 @@ class NodeRunner:
 
     def ensure(self) -> None:
         with self.db.session() as session:
-            queued = set(session.scalars(select(Run.node).where(Run.status == QUEUED).distinct()))
+            queued = {node for node in session.scalars(select(Run.node).where(Run.status == QUEUED).distinct()) if node}
         for url in sorted(queued & set(self.cluster.nodes)):
             if not self._serving(url) and not self._schedule(url):
                 self._move_queue(url)

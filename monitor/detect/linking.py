@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from storage import Document, Version, utcnow
@@ -141,7 +141,7 @@ class DraftIndex:
         loading them all would make every detection cost more as the years go by."""
         rows = session.execute(
             select(Document.id, Document.title_core).where(
-                Document.status == "draft",
+                Document.status == literal_column("'draft'"),  # a literal: the partial index's own condition
                 Document.first_seen_at >= utcnow() - DRAFT_HORIZON,
                 Document.id.not_in(select(Link.draft_id)),
                 not_part_of_a_cover_note(),

@@ -16,10 +16,10 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from .cleaning import dom
 from .cleaning.blocks import normalise_space
-from .cleaning.content import is_chrome_named
 from .cleaning.decode import decode_html
 from .cleaning.dom import Element, text_of
 from .cleaning.meta import DATE
+from .cleaning.names import is_chrome_named
 from .cleaning.urls import absolute_link
 from .cleaning.wechat import article_url
 from .scope import Scope

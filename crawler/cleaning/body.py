@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
-from .attachments import names_attachment
+from .attachments import is_file_link, names_attachment
 from .blocks import TextBlock
 from .dom import Element
+from .official import ATTACHMENT_NOTE, NUMBERED_ITEM
 from .title import title_rank
 
 # A line of page furniture: counters, dates, sources, font-size and share widgets, with labels and
@@ -73,6 +74,17 @@ def _is_headline(block: TextBlock, title: str) -> bool:
     return title_rank(block.owner) <= 3 and _squash(block.text) == _squash(title)
 
 
+def _continues_attachments(block: TextBlock, kept: list[TextBlock]) -> bool:
+    """The second and later items of a numbered attachment list ("附件：1．…" then "2．…"):
+    a numbered link to a file right after an attachment line."""
+    return (
+        bool(kept)
+        and any(is_file_link(href) for href in block.hrefs)
+        and bool(NUMBERED_ITEM.match(block.text))
+        and bool(ATTACHMENT_NOTE.match(kept[-1].text) or NUMBERED_ITEM.match(kept[-1].text))
+    )
+
+
 def body_blocks(blocks: list[TextBlock], values: list[float], container: Element, title: str) -> list[TextBlock]:
     """The document's blocks in the container. Link blocks stay only between two paragraphs of
     prose (a card or a reference inside the text) or when they name an attachment."""
@@ -87,7 +99,7 @@ def body_blocks(blocks: list[TextBlock], values: list[float], container: Element
             break  # everything after it is the rail
         seen += max(value, 0.0)
         linked = block.link_chars * 2 >= block.chars
-        if linked and not names_attachment(block) and not first < i < last:
+        if linked and not (names_attachment(block) or _continues_attachments(block, kept)) and not first < i < last:
             continue
         if is_furniture(block) or is_notice(block) or (not kept and _is_headline(block, title)):
             continue

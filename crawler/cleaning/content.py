@@ -13,18 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .blocks import BLOCK_TAGS, TextBlock
+from .body import is_furniture
 from .dom import Element
+from .names import is_chrome_named
+from .official import FORM_LINE_VALUE, is_form_line
 from .shapes import Shapes
 
 # Sentence and clause punctuation, Chinese and Western. Prose has it; menus and link lists do not.
 _PUNCTUATION = re.compile(r"[，。；：！？、]|[,.;:!?](?=\s|$)")
-# Class and id words of containers that hold chrome, and of those that hold the article.
-_CHROME_NAMES = re.compile(
-    r"(?:^|[-_\s])(?:nav|navbar|menu|footer?|bottom|header|side|sidebar|aside|breadcrumbs?|crumbs?|related|"
-    r"recommend|tuijian|xiangguan|hot|rank|paihang|comments?|copyright|banquan|banner|toolbar|links?|friend|"
-    r"ad|ads|advert|login|search|topbar|location|position|pager|pagination)(?:$|[-_\s\d])",
-    re.IGNORECASE,
-)
 # Site footers: registration numbers and rights notices. Scored as chrome, never dropped from a body.
 _FOOTER_WORDS = (
     "ICP备",
@@ -65,13 +61,9 @@ def block_value(block: TextBlock) -> float:
         return float(own)
     if own >= 40 and len(_PUNCTUATION.findall(block.text)) >= 2:
         return 0.5 * own
-    return 0.0  # a heading, a label, a date: neither body nor chrome on its own
-
-
-def is_chrome_named(el: Element) -> bool:
-    return el.tag in ("nav", "footer", "aside") or bool(
-        _CHROME_NAMES.search(f"{el.get('class') or ''} {el.get('id') or ''}")
-    )
+    if is_form_line(text):  # an addressee, a signature, a date, an attachment note (official.py)
+        return FORM_LINE_VALUE
+    return 0.0  # a heading, a label: neither body nor chrome on its own
 
 
 FEED_WEIGHT = 0.2  # a sentence in a comment, a rail's summary or a photo caption (shapes.py)
@@ -110,6 +102,7 @@ def block_values(blocks: list[TextBlock]) -> Weighed:
                 continue
             seen.add(block.text)
         values.append(block_value(block))
+    _value_data_rows(blocks, values)
     plain = list(values)
     shapes = Shapes(blocks, values)
     for i, block in enumerate(blocks):
@@ -124,6 +117,26 @@ def block_values(blocks: list[TextBlock]) -> Weighed:
             values[i] *= EMBEDDED_LINKS_WEIGHT
             plain[i] = values[i]
     return Weighed(values, plain)
+
+
+DATA_ROWS_MIN = 3  # rows of two or more cells: fewer is a layout or a label table
+ROW_WEIGHT = 1.0  # a row counts as its letters: a data table is as much the document as prose
+
+
+def _value_data_rows(blocks: list[TextBlock], values: list[float]) -> None:
+    """Rows of a data table (a penalty disclosure, a name list) count as body: their cells are
+    short and unpunctuated, so on their own they weigh nothing, and a table that is the whole
+    document would lose to any sentence in the footer. Labels and link rows do not count."""
+    rows_of: dict[Element, list[int]] = defaultdict(list)
+    for i, block in enumerate(blocks):
+        if block.is_row and values[i] == 0.0 and "\t" in block.text and not is_furniture(block):
+            table = next(block.owner.iterancestors("table"), None)
+            if table is not None:
+                rows_of[table].append(i)
+    for rows in rows_of.values():
+        if len(rows) >= DATA_ROWS_MIN:
+            for i in rows:
+                values[i] = ROW_WEIGHT * sum(ch.isalpha() for ch in blocks[i].text)  # a calendar's digits: none
 
 
 def _totals(blocks: list[TextBlock], weighed: Weighed) -> tuple[dict[Element, float], dict[Element, float]]:

@@ -31,8 +31,15 @@ class Meta:
     source: str | None = None
     status: Literal["draft", "final"] = "final"
     comment_deadline: str | None = None
+    # The 公文 elements around the body (GB/T 9704, official.py): who it is sent to, the
+    # attachment notes, who signed it and when (成文日期), and its note ("（此件公开发布）").
+    addressee: str | None = None
+    attachment_notes: list[str] = field(default_factory=list)
+    signatory: str | None = None
+    signed_on: str | None = None
+    note: str | None = None
 
-    def as_dict(self) -> dict[str, str | None]:
+    def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 

@@ -20,6 +20,7 @@ from .document import Block, BlockKind, CleanDocument
 from .dom import Element, text_of
 from .gone import says_not_found
 from .meta import extract_meta
+from .tables import expand_rowspans
 from .title import find_title, strip_status_prefix
 from .wechat import is_wechat, read_wechat
 
@@ -120,6 +121,7 @@ def _clean(html: bytes | str, url: str | None, rules: Rules, encoding: str | Non
     for selector in rules.drop_selectors:
         for el in dom.select(root, selector):
             dom.drop(el)
+    expand_rowspans(root)
     blocks = segment(root)
     weighed = block_values(blocks)
     container = wechat.content if wechat and not rules.content_selector else _container(root, rules, blocks, weighed)

@@ -6,6 +6,7 @@ import itertools
 import re
 
 from .document import Meta
+from .official import read_form
 
 
 def _spaced(word: str) -> str:
@@ -165,6 +166,10 @@ def extract_meta(header_text: str, paragraphs: list[str], title: str, tags: dict
     meta.index_number = fields.get("index_number")
     meta.issuer = fields.get("issuer") or signature_issuer(paragraphs)
     meta.source = fields.get("source") or tags.get("contentsource") or None
+    form = read_form(paragraphs)
+    meta.addressee, meta.attachment_notes, meta.note = form.addressee, form.attachment_notes, form.note
+    meta.signatory = form.signatory
+    meta.signed_on = iso_date(fields.get("written_date") or "") or form.signed_on
     meta.status = "draft" if is_draft(title, "\n".join(paragraphs[:6])) else "final"
     if meta.status == "draft":
         meta.comment_deadline = comment_deadline(paragraphs)

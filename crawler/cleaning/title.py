@@ -17,6 +17,7 @@ from lxml import etree
 
 from .blocks import TextBlock, normalise_space
 from .dom import Element, attribute_values, text_of
+from .names import is_chrome_named
 
 _TITLE_NAMES = re.compile(r"title|tit\d*\b|headline|bt\b|biaoti|articlename", re.IGNORECASE)
 _TITLE_HINTS = ("tit", "headline", "bt", "biaoti", "articlename")
@@ -136,6 +137,8 @@ def find_title(
     before = _heading_before(root, content)
     # A tab title that is only the site's name ("新闻动态--某某学会官网") agrees with the logo, not
     # with the article: then the heading right above the content is the better witness.
+    if best and _squash(best) == tab and before and _is_site_name(tab, blocks, content):
+        return before
     if best and (best_coverage >= 0.5 or not before):
         return best
     if before:
@@ -144,24 +147,36 @@ def find_title(
     return max(parts, key=len).strip() if parts else ""
 
 
+def _is_site_name(tab: str, blocks: list[TextBlock], content: Element | None) -> bool:
+    """Is the tab title the site's own name: repeated outside the content, in the banner and the
+    footer ("主办：某某省人民政府办公厅"), as no article's headline is?"""
+    outside = (b for b in blocks if content is None or not _inside(b.owner, content))
+    return sum(tab in _squash(b.text) for b in outside) >= 2
+
+
 def _inside(el: Element, container: Element) -> bool:
     return el is container or any(a is container for a in el.iterancestors())
 
 
 def _heading_before(root: Element, content: Element | None) -> str:
-    """When the tab title says nothing (a bare site name), the last heading above the content."""
+    """When the tab title says nothing (a bare site name): a title-like element opening the
+    content, else the last heading above it that is not in a rail or menu."""
     if content is None:
         return ""
+    opening = next((el for el in content.iter() if title_rank(el) <= 3 and _fits(el)), None)
+    if opening is not None:
+        return _text(opening)
     last = ""
     for el in root.iter():
         if el is content:
             break
-        if el.tag in _HEADINGS and _MIN <= len(text := _text(el)) <= _MAX and not _inside_link(el):
-            last = text
-    if not last:
-        first = next((el for el in content.iter(*_HEADINGS) if _text(el)), None)
-        last = _text(first) if first is not None else ""
+        if el.tag in _HEADINGS and _fits(el) and not any(is_chrome_named(a) for a in el.iterancestors()):
+            last = _text(el)
     return last
+
+
+def _fits(el: Element) -> bool:
+    return _MIN <= len(_text(el)) <= _MAX and not _inside_link(el)
 
 
 def strip_status_prefix(title: str) -> str:

@@ -114,7 +114,11 @@ def match_score(
 
 
 def _published_before(draft_meta: dict | None, final_meta: dict | None) -> bool:
-    draft_date, final_date = (draft_meta or {}).get("publish_date"), (final_meta or {}).get("publish_date")
+    """A draft is published for comment before its final is signed (成文日期, when the final's
+    text has one: a reprint's page date may be much later), else before the final's page date."""
+    draft, final = draft_meta or {}, final_meta or {}
+    draft_date = draft.get("publish_date") or draft.get("signed_on")
+    final_date = final.get("signed_on") or final.get("publish_date")
     return not (draft_date and final_date) or draft_date <= final_date
 
 

@@ -25,9 +25,9 @@ TRICKLE = b'{"status": "ok", "pending": [], "running": [], "finished": []}'
 def test_odd_answers_are_one_line_errors(answer):
     with HostileSite() as node:
         node.raw("/listjobs.json", answer, **{"Content-Type": "application/json"})
-        node.raw("/listversions.json", answer, **{"Content-Type": "application/json"})
+        node.raw("/listprojects.json", answer, **{"Content-Type": "application/json"})
         client = Node(node.base, timeout=5)
-        for call in (lambda: client.jobs("p"), lambda: client.versions("p")):
+        for call in (lambda: client.jobs("p"), client.projects):
             with pytest.raises(NodeError) as error:
                 call()
             assert "\n" not in str(error.value) and node.base in str(error.value)

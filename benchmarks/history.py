@@ -7,7 +7,7 @@ of a new 2,000-page source and the detection after it, `status`, `changes --sinc
 page's list, search, document and diff pages. Also the disk per stored version and per fetch row,
 and what the fetch retention policy keeps. SQLite and the test PostgreSQL side by side:
 
-    python -m benchmarks.history            # both databases, full size (about half an hour)
+    python -m benchmarks.history            # both databases, full size (about an hour)
     python -m benchmarks.history 0.05       # a 5 % scale for a quick look
 """
 
@@ -22,6 +22,7 @@ from tests.postgres import postgres_server
 
 from .history_grow import Scale, grow
 from .history_measure import measure
+from .history_plans import plans
 
 
 def _row(label: str, empty: dict[str, float], year: dict[str, float], name: str) -> tuple[str, str]:
@@ -36,7 +37,12 @@ def _one(label: str, url_of: callable, scale: Scale, folder: Path) -> list[tuple
     empty, year = measure(empty_db, folder / f"{label}-empty"), measure(year_db, folder / f"{label}-year")
     rows = [(f"{label}: grown", grown.line())]
     rows += [_row(label, empty, year, name) for name in empty if not name.startswith("disk")]
-    rows += [(f"{label}: {name}", f"{year[name]:.0f} bytes") for name in year if name.startswith("disk")]
+    rows += [
+        (f"{label}: {name}", f"empty {empty[name]:,.0f}, a year {year[name]:,.0f} bytes")
+        for name in year
+        if name.startswith("disk")
+    ]
+    rows += [(f"{label} plan: {statement}", plan) for statement, plan in plans(year_db)]
     empty_db.close()
     year_db.close()
     return rows

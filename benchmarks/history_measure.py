@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from crawler.feed.service import serve
 from crawler.source import Politeness, Source
@@ -43,7 +44,17 @@ def _median(action: Callable[[], object], times: int = 7) -> float:
     return statistics.median(spent)
 
 
-def _crawl(db: Database, site: StaticSite) -> dict[str, float]:
+def _crawls(db: Database, times: int = 3) -> dict[str, float]:
+    """Median of three crawls of a new 2,000-page source (each on a site of its own, so each
+    finds 2,000 new documents), and of the detections after them."""
+    runs = []
+    for n in range(times):
+        with StaticSite(build_site) as site:
+            runs.append(_crawl(db, site, f"bench{n}"))
+    return {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+
+
+def _crawl(db: Database, site: StaticSite, name: str) -> dict[str, float]:
     """The crawl as `policywatch crawl` runs it, its two halves timed apart."""
     settings = Settings(
         database_url=db.url,
@@ -51,7 +62,7 @@ def _crawl(db: Database, site: StaticSite) -> dict[str, float]:
         http_cache_dir=None,
     )
     source = Source(
-        name="bench", start_urls=[site.base_url + "/list/index.html"], max_pages=1000, max_documents=DOCUMENTS + 10
+        name=name, start_urls=[site.base_url + "/list/index.html"], max_pages=1000, max_documents=DOCUMENTS + 10
     )
     started = time.perf_counter()
     with db.session() as session:
@@ -89,7 +100,7 @@ def _web(db: Database, folder: Path) -> dict[str, float]:
     """`policywatch serve` over the database, timed over HTTP from this process."""
     with db.session() as session:
         first, second = session.scalars(
-            select(Document.current_version_id).join(Document.source).where(Document.source.has(name="bench")).limit(2)
+            select(Document.current_version_id).join(Document.source).where(Document.source.has(name="bench0")).limit(2)
         ).all()
         document = session.scalar(select(Version.document_id).where(Version.id == second))
     folder.mkdir(parents=True, exist_ok=True)
@@ -149,10 +160,46 @@ def _disk(db: Database) -> dict[str, float]:
     return {f"disk per {'version' if t == 'versions' else 'fetch row'}": sizes[t] / max(1, counts[t]) for t in counts}
 
 
+def warm(db: Database) -> None:
+    """Both databases start alike: SQLite's file read once through the OS cache, PostgreSQL's
+    tables and indexes read once into its buffers."""
+    if db.engine.dialect.name == "sqlite":
+        path = Path(db.engine.url.database or "")
+        with path.open("rb") as handle:
+            while handle.read(1 << 24):
+                pass
+        return
+    with db.engine.connect() as connection:
+        names = connection.exec_driver_sql(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')"
+        ).scalars()
+        try:
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            for name in list(names):
+                connection.exec_driver_sql(f"SELECT pg_prewarm('{name}')")
+            connection.commit()
+        except DBAPIError:  # no pg_prewarm here: a whole read of each table instead
+            connection.rollback()
+            for table in ("documents", "versions", "fetches", "changes", "runs"):
+                connection.exec_driver_sql(f"SELECT count(*) FROM {table}")
+
+
+def files(db: Database) -> dict[str, float]:
+    """The database's size on disk, and SQLite's write-ahead log beside it (bytes)."""
+    if db.engine.dialect.name == "sqlite":
+        path = Path(db.engine.url.database or "")
+        wal = path.with_name(path.name + "-wal")
+        return {"disk: database file": path.stat().st_size, "disk: WAL file": wal.stat().st_size if wal.exists() else 0}
+    with db.engine.connect() as connection:
+        size = connection.exec_driver_sql("SELECT pg_database_size(current_database())").scalar() or 0
+    return {"disk: database file": float(size)}
+
+
 def measure(db: Database, folder: Path) -> dict[str, float]:
+    warm(db)
     since = utcnow()
-    with StaticSite(build_site) as site:
-        figures = _crawl(db, site)
+    figures = _crawls(db)
     figures |= _commands(db, since)
     figures |= _web(db, folder)
-    return figures | _disk(db)
+    return figures | _disk(db) | files(db)

@@ -116,10 +116,16 @@ class Run(Base):
     closed by it (or, when that process is gone, by whoever notices)."""
 
     __tablename__ = "runs"
-    __table_args__ = (Index("ix_runs_started_at", "started_at"), Index("ix_runs_queue", "status", "node"))
+    # A source's newest runs (status, alerts) are a range of ix_runs_source_newest, read backwards:
+    # on source_id alone PostgreSQL walked the primary key back through every source's runs.
+    __table_args__ = (
+        Index("ix_runs_started_at", "started_at"),
+        Index("ix_runs_queue", "status", "node"),
+        Index("ix_runs_source_newest", "source_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)  # queued, then claimed
     finished_at: Mapped[datetime | None]
     # queued, running, then ok, failed, timeout, crashed, interrupted, memory, deferred (RunStatus)

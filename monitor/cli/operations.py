@@ -32,12 +32,23 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):  # the crawl closes its runs as interrupted, then we detect
         signal.signal(signum, lambda _signum, _frame: stop.set())
     summaries, report = crawl(settings, sources, log_level="INFO" if args.verbose else "WARNING", stop=stop)
+    _keep_history(settings)
     for summary in summaries:
         print(summary.line())
     if report.sent or report.pending or report.failed:
         line = f"notifications: {report.sent} sent, {report.pending} pending, {report.failed} failed"
         print(line + (f" ({report.error})" if report.error else ""))
     return 0 if all(s.status == "ok" for s in summaries) else 1
+
+
+def _keep_history(settings: Settings) -> None:
+    """The retention policy, for crawls run from cron rather than by the daemon: fetch rows of
+    unchanged pages past [storage] keep_fetches go (only runs not pruned yet are looked at, so
+    this costs nothing on most days), and SQLite's write-ahead log is folded back."""
+    db = Database(settings.database_url)
+    prune_fetches(db, utcnow() - duration(settings.storage.keep_fetches))
+    db.checkpoint()
+    db.close()
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

@@ -79,6 +79,7 @@ def prune_history() -> None:
         keep = _daemon.settings.storage.keep_fetches
         pruned = prune_fetches(_daemon.db, utcnow() - duration(keep))
         log.info("pruned %d fetch rows older than %s", pruned, keep)
+        _daemon.db.checkpoint()
 
 
 def update_index() -> None:

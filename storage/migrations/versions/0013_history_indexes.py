@@ -1,4 +1,4 @@
-"""partial indexes for the few: attachments and open drafts
+"""indexes that stay selective at a year of history
 
 Revision ID: 0013
 Revises: 0012
@@ -10,7 +10,9 @@ holds one value (NULL) for nearly every document and scanned the table instead, 
 stored (retiring attachments the page no longer links). A partial index holds only documents
 that have a parent, so it stays selective, and pages without one touch no index page. Open drafts
 (the draft index of every detection) get the same. ix_versions_document_id duplicated the
-(document_id, content_hash) unique index and only cost inserts.
+(document_id, content_hash) unique index and only cost inserts. A source's newest runs (`status`)
+are read from an index on (source_id, id): with source_id alone PostgreSQL walked the primary key
+backwards through every source's runs.
 """
 
 from alembic import op
@@ -34,9 +36,13 @@ def upgrade() -> None:
     _partial('ix_documents_parent_id', 'parent_id', 'parent_id IS NOT NULL')
     _partial('ix_documents_drafts', 'first_seen_at', "status = 'draft'")
     op.drop_index('ix_versions_document_id', table_name='versions')
+    op.create_index('ix_runs_source_newest', 'runs', ['source_id', 'id'])
+    op.drop_index('ix_runs_source_id', table_name='runs')
 
 
 def downgrade() -> None:
+    op.create_index('ix_runs_source_id', 'runs', ['source_id'])
+    op.drop_index('ix_runs_source_newest', table_name='runs')
     op.create_index('ix_versions_document_id', 'versions', ['document_id'])
     op.drop_index('ix_documents_drafts', table_name='documents')
     op.drop_index('ix_documents_parent_id', table_name='documents')

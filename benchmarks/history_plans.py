@@ -1,0 +1,42 @@
+"""The plans of the statements that dominate each figure of the history benchmark, on a grown
+database: what the store worker runs per page, what detection and `status` read. A plan that
+scans a table whose size grows with history is the first suspect when a figure grows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import text
+
+from storage import Database, utcnow
+
+STATEMENTS = {
+    "crawl: a page's document by URL": "SELECT id, current_version_id FROM documents WHERE url = :url",
+    "crawl: a version by content": "SELECT id FROM versions WHERE document_id = :id AND content_hash = :hash",
+    "crawl: a page's live attachments": (
+        "SELECT id, url FROM documents WHERE parent_id = (SELECT id FROM documents WHERE url = :url) "
+        "AND gone_since IS NULL"
+    ),
+    "detection: the open drafts": (
+        "SELECT id, title_core FROM documents WHERE status = 'draft' AND first_seen_at >= :since"
+    ),
+    "detection: attachments' texts": (
+        "SELECT documents.parent_id, versions.text FROM documents JOIN versions ON versions.id = "
+        "documents.current_version_id WHERE documents.parent_id IN (:id) AND documents.gone_since IS NULL"
+    ),
+    "status: a source's newest runs": "SELECT id, status FROM runs WHERE source_id = :id ORDER BY id DESC LIMIT 21",
+    "changes --since": "SELECT id FROM changes WHERE detected_at >= :since ORDER BY id",
+}
+_VALUES = {"url": "http://x/", "id": 1, "hash": "x", "since": utcnow() - timedelta(days=1)}
+
+
+def plans(db: Database) -> list[tuple[str, str]]:
+    """(label, plan in one line) for each statement."""
+    sqlite = db.engine.dialect.name == "sqlite"
+    found = []
+    with db.engine.connect() as connection:
+        for label, sql in STATEMENTS.items():
+            rows = connection.execute(text(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + sql), _VALUES).all()
+            steps = [row[-1] if sqlite else row[0] for row in rows]
+            found.append((label, " / ".join(" ".join(step.split()) for step in steps)))
+    return found

@@ -15,8 +15,10 @@ from storage.db import row
 
 from ..config import Settings
 from ..detect import similarity
-from ..detect.changes import change_diff
-from ..diff import DocumentDiff, diff_texts
+from ..detect.changes import change_texts
+from ..diff import diff_texts
+from ..diff.articles import compare_articles, has_articles
+from ..diff.render_articles import articles_csv, articles_html, articles_text
 from ..diff.render_html import render_page
 from ..diff.render_text import render_side_by_side, render_terminal
 from ..present import change_line, change_to_dict
@@ -40,21 +42,46 @@ def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _show(
-    diff: DocumentDiff, args: argparse.Namespace, heading: str, titles: tuple[str, str], urls: tuple[str, str]
+    texts: tuple[str, str],
+    args: argparse.Namespace,
+    heading: str,
+    titles: tuple[str, str],
+    urls: tuple[str, str],
 ) -> None:
     """A diff on the terminal, or as a self-contained page with --html."""
     view = "side" if args.side_by_side else "inline"
+    if args.articles:
+        _show_articles(texts, args, heading, titles)
+        return
     if args.html:
-        page = render_page(diff, titles[0], titles[1], url=urls[1], old_url=urls[0], view=view)
+        page = render_page(diff_texts(*texts), titles[0], titles[1], url=urls[1], old_url=urls[0], view=view)
         Path(args.html).write_text(page, encoding="utf-8")
         print(f"wrote {args.html}")
         return
+    diff = diff_texts(*texts)
     color = sys.stdout.isatty()
     if args.side_by_side:
         body = render_side_by_side(diff, color=color, width=shutil.get_terminal_size((120, 40)).columns)
     else:
         body = render_terminal(diff, color=color)
     print(heading + body)
+
+
+def _show_articles(texts: tuple[str, str], args: argparse.Namespace, heading: str, titles: tuple[str, str]) -> None:
+    """The article-by-article comparison (a 修订对照表): JSON, CSV, an HTML table, or text."""
+    if not (has_articles(texts[0]) or has_articles(texts[1])):
+        raise UsageError("neither text is written in articles (第N条): compare them without --articles")
+    rows = compare_articles(*texts)
+    if args.json:
+        print(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
+    elif args.csv:
+        Path(args.csv).write_text(articles_csv(rows), encoding="utf-8-sig")  # Excel reads the BOM as UTF-8
+        print(f"wrote {args.csv}")
+    elif args.html:
+        Path(args.html).write_text(articles_html(rows, *titles), encoding="utf-8")
+        print(f"wrote {args.html}")
+    else:
+        print(heading + articles_text(rows, color=sys.stdout.isatty()))
 
 
 def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
@@ -67,7 +94,8 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
         old = change.old_version.title if change.old_version else ""
         related = f"draft: {data['related_url']}\n" if data["related_url"] else ""
         heading = f"{data['kind']}: {data['title']}\n{data['url']}\n{related}"
-        _show(change_diff(change), args, heading, (old, data["title"]), (data["related_url"] or "", data["url"]))
+        texts = change_texts(change)
+        _show(texts, args, heading, (old, data["title"]), (data["related_url"] or "", data["url"]))
     return 0
 
 
@@ -75,9 +103,8 @@ def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
     with db.session() as session:
         a, b = find_document(session, args.a), find_document(session, args.b)
-        diff = diff_texts(current(a).text, current(b).text)
         heading = f"A #{a.id}: {a.title}\n  {a.url}\nB #{b.id}: {b.title}\n  {b.url}\n"
-        _show(diff, args, heading, (a.title, b.title), (a.url, b.url))
+        _show((current(a).text, current(b).text), args, heading, (a.title, b.title), (a.url, b.url))
     return 0
 
 
@@ -147,6 +174,9 @@ def register(add: AddCommand) -> None:
     for p in (diff, compare):
         p.add_argument("--html", metavar="FILE", help="write a self-contained HTML page instead")
         p.add_argument("--side-by-side", action="store_true", help="old and new in two columns")
+        p.add_argument("--articles", action="store_true", help="article by article (第N条), matched by content")
+        p.add_argument("--json", action="store_true", help="with --articles: the rows as JSON")
+        p.add_argument("--csv", metavar="FILE", help="with --articles: write the 修订对照表 as CSV")
     p = add("related", cmd_related, "the documents most similar to one, on any source, with a score")
     p.add_argument("document", metavar="DOC", help="a document id or URL")
     p.add_argument("--limit", type=count, default=10)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
 from .engine import DocumentDiff
 from .excerpt import label
@@ -13,6 +13,11 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def template(name: str) -> Template:
+    """One of this package's templates, autoescaping as every page here does."""
+    return _env.get_template(name)
 
 
 def render_fragment(diff: DocumentDiff, view: str = "inline") -> str:

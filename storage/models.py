@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, get_args
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -184,6 +184,10 @@ class Fetch(Base):
     rendered: Mapped[bool] = mapped_column(default=False)  # fetched through the browser
 
 
+ChangeKind = Literal["new", "changed", "removed", "restored", "finalized"]
+CHANGE_KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
+
+
 class Change(Base):
     """An event a watcher is told about: new, changed, removed, restored, finalized."""
 
@@ -192,7 +196,7 @@ class Change(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
-    kind: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[ChangeKind] = mapped_column(String(20), index=True)
     old_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
     new_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
     # For finalized: the draft this document is the final version of.

@@ -12,6 +12,7 @@ from pathlib import Path
 from crawler.cleaning import clean
 from storage import Change, Database, Document, queries
 from storage.db import row
+from storage.models import CHANGE_KINDS
 
 from ..config import Settings
 from ..detect import similarity
@@ -24,7 +25,7 @@ from ..diff.render_text import render_side_by_side, render_terminal
 from ..present import change_line, change_to_dict
 from .common import AddCommand, UsageError, count, current, find_document, identifier, since
 
-KINDS = ("new", "changed", "removed", "restored", "finalized")
+KINDS = CHANGE_KINDS
 
 
 def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:

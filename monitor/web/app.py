@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -26,11 +28,13 @@ FRESHEN_SECONDS = 30.0
 
 def _keep_index_fresh(db: Database, stop: threading.Event, indexed: threading.Event) -> None:
     """Crawls store versions; this makes them searchable within FRESHEN_SECONDS, so that no
-    search has to look for unindexed documents itself. `indexed` is set after the first pass."""
+    search has to look for unindexed documents itself. `indexed` is set after the first pass.
+    The server runs for months: SQLite's write-ahead log is folded back on the same clock."""
     freshen = search.Freshener()
     while True:
         try:
             freshen(db)
+            db.checkpoint()
         except Exception:
             log.warning("search index not refreshed", exc_info=True)
         indexed.set()
@@ -38,8 +42,26 @@ def _keep_index_fresh(db: Database, stop: threading.Event, indexed: threading.Ev
             return
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The search indexer runs while the app serves, and stops with it."""
+    indexer = threading.Thread(
+        target=_keep_index_fresh,
+        args=(app.state.db, app.state.stop, app.state.indexed),
+        name="search-index",
+        daemon=True,
+    )
+    indexer.start()
+    try:
+        yield
+    finally:
+        app.state.stop.set()
+        indexer.join(timeout=FRESHEN_SECONDS)
+
+
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app = FastAPI(
+        lifespan=_lifespan,
         title="policywatch",
         version=__version__,
         docs_url=None,
@@ -50,12 +72,6 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.db = db or Database(settings.database_url)
     app.state.stop, app.state.indexed = threading.Event(), threading.Event()
     app.state.admin_throttle = admin.Throttle()
-    threading.Thread(
-        target=_keep_index_fresh,
-        args=(app.state.db, app.state.stop, app.state.indexed),
-        name="search-index",
-        daemon=True,
-    ).start()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (pages.router, feeds.router, api.router, api.health, admin.router, unsubscribe.router):
         app.include_router(router)

@@ -21,7 +21,7 @@ class PageFetched:
     documents_found: int = 0  # for listing pages: document links read off the page
     not_modified: bool = False  # the server said 304, or Scrapy's HTTP cache held a fresh copy
     rendered: bool = False  # fetched through the browser
-    script_built: bool = False  # a static listing naming no documents but running scripts
+    script_built: bool = False  # a static listing naming no documents (or only a weak list) but running scripts
     parent_url: str | None = None  # an attachment's page
     content_type: str | None = None
     listing: Listing | None = None  # for listing pages: what was read off it (policywatch try shows it)

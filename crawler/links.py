@@ -16,6 +16,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from .cleaning import dom
 from .cleaning.blocks import normalise_space
+from .cleaning.body import names_a_rail
 from .cleaning.decode import decode_html
 from .cleaning.dom import Element, text_of
 from .cleaning.meta import DATE
@@ -38,6 +39,8 @@ _BOXES = ("div", "section", "td", "table", "dl")
 _BOX_LEVELS = 3
 _DATED = 0.5  # a list whose items mostly carry dates
 _ALSO_LISTED = 0.3  # another dated list this strong beside the best one is listed too
+CHROME_UNDATED_WEIGHT = 0.2  # evidence, not a veto: see _weighed
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b"))
 _NUMBERED_PAGE = re.compile(r"(?:^|/)(index|list|default)_(\d+)\.(s?html?)$")
 # Not documents: pictures, media, archives. Files that hold a text (PDF, Word, WPS, OFD,
 # spreadsheets) are documents of the listing like pages.
@@ -56,6 +59,9 @@ class Listing:
     titles: dict[str, str] = field(default_factory=dict)  # a document's link text, as the list shows it
     dates: dict[str, str] = field(default_factory=dict)  # the date beside it, as written
     unreadable: str | None = None  # why the page could not be read whole (its fetch fails)
+    # The best list is only undated links in a column named like chrome: perhaps a rail beside a
+    # list that scripts fill, so with scripts about a crawl on render "auto" looks in a browser.
+    weak: bool = False
 
 
 def _path_key(anchor: Element) -> str:
@@ -101,6 +107,7 @@ class _Group:
     dated: float  # share of items with a date beside the link
     local: float  # share of links under the listing's own folder
     chrome: bool  # inside a container named like chrome (nav, side, footer…)
+    named_rail: bool = False  # under a heading that calls it a rail (热点新闻, 相关阅读)
 
     def score(self) -> float:
         """Title-like text, more for a longer list, much more when items carry dates or live under
@@ -132,19 +139,40 @@ def _groups(candidates: list[tuple[Element, str, str]], page_url: str) -> list[_
                 dated=sum(_has_date(anchor) for anchor, _u, _t in members) / count,
                 local=sum(url.startswith(folder) for _a, url, _t in members) / count,
                 chrome=any(is_chrome_named(el) for el in members[0][0].iterancestors()),
+                named_rail=_under_rail_heading(members[0][0]),
             )
         )
     return groups
 
 
+def _weighed(group: _Group) -> float:
+    """A group of undated links inside a container named like chrome is usually a rail of hot
+    news: it weighs less, but it is never ruled out, so a page whose only list sits in a column
+    named like furniture (side01, a gazette's table of contents) still lists its documents. Only
+    such a list whose own heading also calls it a rail (热点新闻, 相关阅读) is none: the page
+    says so twice, in its class and in its words."""
+    if group.named_rail and group.chrome and group.dated < _DATED:
+        return 0.0
+    return group.score() * (CHROME_UNDATED_WEIGHT if group.chrome and group.dated < _DATED else 1.0)
+
+
+def _under_rail_heading(anchor: Element) -> bool:
+    """Is the list holding this link introduced by a heading naming a rail? The heading is the
+    first text of the list's container, before the list itself (<div><h3>热点新闻</h3><ul>…)."""
+    for container in list(anchor.iterancestors())[1:4]:
+        first = next((el for el in container.iter() if el.tag in _HEADING_TAGS and text_of(el).strip()), None)
+        if first is not None:
+            return names_a_rail(text_of(first))
+    return False
+
+
 def _document_groups(candidates: list[tuple[Element, str, str]], page_url: str) -> list[_Group]:
-    """The document list, and any other dated list beside it (通知公告 and 政策文件 side by side).
-    A group of undated links inside chrome (a rail of hot news) is never a document list; a dated
-    list is one even in a content column whose class happens to hold a chrome word (side01)."""
-    groups = [g for g in _groups(candidates, page_url) if not (g.chrome and g.dated < _DATED)]
+    """The document list, and any other dated list beside it (通知公告 and 政策文件 side by side);
+    a dated list counts fully even in a content column whose class holds a chrome word (side01)."""
+    groups = [g for g in _groups(candidates, page_url) if _weighed(g) > 0]
     if not groups:
         return []
-    best = max(groups, key=_Group.score)
+    best = max(groups, key=_weighed)
     alike = [
         g
         for g in groups
@@ -246,4 +274,5 @@ def _read(text: str, page_url: str, scope: Scope, document_pattern: str | None) 
     if not next_pages:
         next_pages = _more_pages(groups, candidates)
     documents = [u for u in _document_links(groups) if u not in next_pages]
-    return Listing(documents, next_pages, *_labels(candidates, documents))
+    weak = bool(groups) and _weighed(groups[0]) < groups[0].score()
+    return Listing(documents, next_pages, *_labels(candidates, documents), weak=weak)

@@ -133,14 +133,19 @@ def test_dates_without_a_year_make_the_list():
     assert len(short.documents) == 5
 
 
-def test_a_dated_list_in_a_column_named_like_chrome_is_the_list_and_an_undated_rail_never_is():
+def test_a_dated_list_in_a_column_named_like_chrome_is_the_list_and_an_undated_rail_is_weak():
     page = (
         f"<div class='left_box'><ul>{_items(6, '<span>2024-03-05</span>')}</ul></div>"
         "<div class='side01'><a href='/a.html'>专题专栏：优化营商环境行动</a></div>"
     )
     assert len(read_listing(page.encode(), GOV, HOSTS_GOV).documents) == 6
     rail_only = "<div class='side'><ul>" + _items(6) + "</ul></div><div id='app'><ul id='list'></ul></div>"
-    assert read_listing(rail_only.encode(), GOV, HOSTS_GOV).documents == []  # a list only scripts fill
+    listing = read_listing(rail_only.encode(), GOV, HOSTS_GOV)
+    # The only list a page has is never ruled out; weak, it sends a crawl on "auto" to a browser.
+    assert len(listing.documents) == 6 and listing.weak
+    assert not read_listing(page.encode(), GOV, HOSTS_GOV).weak
+    named = "<div class='side'><h3>热点新闻</h3><ul>" + _items(6) + "</ul></div>"
+    assert read_listing(named.encode(), GOV, HOSTS_GOV).documents == []  # class and heading both say rail
 
 
 def test_rows_of_a_dated_table_without_a_date_are_not_documents():

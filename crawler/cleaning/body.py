@@ -56,7 +56,12 @@ def is_notice(block: TextBlock) -> bool:
 
 
 def _is_rail_heading(block: TextBlock) -> bool:
-    text = block.text.strip(" :：>》»|")
+    return names_a_rail(block.text)
+
+
+def names_a_rail(text: str) -> bool:
+    """A heading that says what follows is a rail of other articles (相关阅读, 热点新闻, 为你推荐)."""
+    text = text.strip(" :：>》»|")
     return len(text) <= _RAIL_HEADING_MAX and bool(_RAIL_HEADING.match(text))
 
 

@@ -167,12 +167,16 @@ def look(url: str, politeness: Politeness, render: str) -> Findings:
     if start is not None and start.status == 200 and is_document_page(start, start.listing):
         page = replace(start, kind="document")
         return Findings(url, "document", rendered, first=[seen(page, limits)], page_title=_tab_title(start))
-    if start is not None and start.listing and start.listing.documents:
+    static = start.listing if start is not None and start.listing and start.listing.documents else None
+    scripts = render == "auto" and start is not None and start.status == 200 and runs_scripts(start.body)
+    if start is not None and static is not None and not (static.weak and scripts):
         return _listing_findings(url, start, pages, rendered, limits)
-    if render == "auto" and start is not None and start.status == 200 and runs_scripts(start.body):
-        pages = crawl_once(url, politeness, "browser")
-        rendered_start = next((p for p in pages if p.kind == "listing"), None)
+    if start is not None and scripts:  # nothing found, or only a weak list: what does a browser see?
+        browsed = crawl_once(url, politeness, "browser")
+        rendered_start = next((p for p in browsed if p.kind == "listing"), None)
         if rendered_start is not None and rendered_start.listing and rendered_start.listing.documents:
-            return _listing_findings(url, rendered_start, pages, True, limits)
+            return _listing_findings(url, rendered_start, browsed, True, limits)
+        if static is not None:
+            return _listing_findings(url, start, pages, rendered, limits)
         return Findings(url, "nothing", True, problem=why_nothing(start, tried_browser=True))
     return Findings(url, "nothing", rendered, problem=why_nothing(start, tried_browser=rendered))

@@ -180,3 +180,31 @@ def test_commands_that_name_no_source_need_no_seeds_folder(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "subscribed watcher@example.org" in result.stdout
+
+
+def test_try_reads_one_entry_a_page_with_a_plain_pager_as_a_listing(workspace):
+    """An old GBK table template: one document a page, a 下一页 link, and a footer that cleans
+    into a short "document" of 主办/地址/邮编 — a listing, never a seed watching the footer."""
+    from .hostile import HostileSite
+
+    footer = (
+        "<table><tr><td>主办：某某县人民政府办公室　承办：某某县信息中心</td></tr>"
+        "<tr><td>地址：某某县人民路1号，邮编：100000，电话：0000-1234567。建议使用IE8以上浏览器浏览本站。</td></tr></table>"
+    )
+    listing = (
+        "<html><head><meta charset='gbk'><title>通知公告</title></head><body>"
+        "<table><tr><td><a href='/tzgg/t1.html'>关于做好2024年度防汛工作的通知</a></td><td>2024-05-06</td></tr></table>"
+        f"<a href='/tzgg/index_1.html'>下一页</a>{footer}</body></html>"
+    )
+    document = (
+        "<html><head><meta charset='gbk'><title>关于做好2024年度防汛工作的通知</title></head><body>"
+        "<h1>关于做好2024年度防汛工作的通知</h1><p>各乡镇人民政府，县直各部门：为切实做好今年防汛工作，"
+        f"确保人民群众生命财产安全，现将有关事项通知如下。</p>{footer}</body></html>"
+    )
+    with HostileSite() as site:
+        site.raw("/tzgg/index.html", listing.encode("gbk"), **{"Content-Type": "text/html; charset=gbk"})
+        site.raw("/tzgg/t1.html", document.encode("gbk"), **{"Content-Type": "text/html; charset=gbk"})
+        found = json.loads(workspace.cli("try", site.url("/tzgg/index.html"), "--json", "--render", "static").stdout)
+    assert found["kind"] == "listing"
+    assert [d["url"].rsplit("/", 1)[1] for d in found["documents"]] == ["t1.html"]
+    assert found["next_pages"] == [site.url("/tzgg/index_1.html")]

@@ -102,12 +102,24 @@ def is_document_page(page: PageFetched, listing: Listing | None) -> bool:
     page with a "相关文件" rail names a few documents too; a listing's "text" is its list)."""
     if sniff(page.body, page.final_url or page.url, page.content_type):
         return True
+    if listing is not None and listing.documents and listing.next_pages:
+        return False  # a list with a pager is a listing, even of one item a page
     doc = clean(page.body, page.final_url or page.url, encoding=page.encoding)
-    if not doc.found:
+    if not doc.found or _only_footer(doc.text):
         return False
     titles = listing.titles.values() if listing else []
     listed = sum(len(t) for t in titles if t and t in doc.text)
     return listed < LIST_SHARE * len(doc.text)
+
+
+_SITE_FACTS = re.compile(r"主办|承办|地址|邮编|邮政编码|电话|传真|备案|ICP|网站标识码|版权|技术支持")
+
+
+def _only_footer(text: str) -> bool:
+    """A "document" that is the site's footer (主办, 地址, 邮编, ICP备…) is no document."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    footer = sum(bool(_SITE_FACTS.search(line)) for line in lines)
+    return bool(lines) and footer * 2 >= len(lines) and len(text) < 300
 
 
 def _listing_findings(

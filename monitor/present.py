@@ -11,6 +11,12 @@ def iso(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
+def spreadsheet_cell(value: object) -> object:
+    """Crawled text bound for a CSV: one starting with = + - @ would run as a formula in a
+    spreadsheet, so a quote keeps it text."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+
 def change_to_dict(change: Change) -> dict:
     document = change.document
     version = change.new_version or change.old_version

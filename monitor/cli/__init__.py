@@ -11,7 +11,7 @@ from storage import DatabaseError
 
 from .. import __version__
 from ..config import ConfigError, Settings, load_settings
-from . import cluster, delivery, documents, onboarding, operations, subscriptions, terminal
+from . import cluster, delivery, documents, export, onboarding, operations, subscriptions, terminal
 from .common import Handler, UsageError
 
 # Commands that read no config: they work in any folder.
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    for group in (onboarding, operations, cluster, documents, subscriptions, delivery):
+    for group in (onboarding, operations, cluster, documents, subscriptions, delivery, export):
         group.register(add)
     return parser
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ..present import spreadsheet_cell
 from .articles import Row
 from .render_html import template
 from .render_text import mark
@@ -44,15 +45,14 @@ def articles_csv(rows: list[Row]) -> str:
     writer.writerow(["原条文序号", "原条文", "修订后条文序号", "修订后条文", "修改情况"])
     for row in rows:
         old, new = row.old, row.new
-        writer.writerow(
-            [
-                old.number if old else "",
-                old.text if old else "",
-                new.number if new else "",
-                new.text if new else "",
-                STATUS_WORDS[row.status],
-            ]
-        )
+        cells = [
+            old.number if old else "",
+            old.text if old else "",
+            new.number if new else "",
+            new.text if new else "",
+            STATUS_WORDS[row.status],
+        ]
+        writer.writerow([spreadsheet_cell(cell) for cell in cells])
     return out.getvalue()
 
 

@@ -4,11 +4,13 @@ JavaScript off, and htmx (vendored) only swaps the result lists in place."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -19,6 +21,7 @@ from ..detect import similarity
 from ..detect.changes import change_diff
 from ..diff import DocumentDiff, diff_texts
 from ..diff.render_html import render_fragment
+from ..evidence.originals import original_of
 from .common import (
     KINDS,
     MAX_PAGE,
@@ -95,7 +98,24 @@ def document_page(request: Request, s: Db, document_id: int) -> HTMLResponse:
 @router.get("/versions/{version_id}")
 def version_page(request: Request, s: Db, version_id: int) -> HTMLResponse:
     version = get_version(s, version_id)
-    return page(request, "version.html", version=version, document=version.document)
+    original = original_of(s, version_id)
+    return page(request, "version.html", version=version, document=version.document, original=original)
+
+
+# The original page is the crawled site's HTML: shown in a sandbox (an opaque origin, no scripts,
+# no forms), never as a page of this site; files go as what they are, to be saved.
+_SANDBOX = {"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"}
+
+
+@router.get("/versions/{version_id}/original")
+def version_original(s: Db, version_id: int, download: bool = False) -> Response:
+    original = original_of(s, version_id)
+    if original is None:
+        raise HTTPException(404, "no original kept for this version")
+    disposition = "attachment" if download or original.file_type else "inline"
+    headers = {**_SANDBOX, "Content-Disposition": f'{disposition}; filename="{original.filename}"'}
+    headers["Digest"] = f"sha-256={base64.b64encode(hashlib.sha256(original.body).digest()).decode()}"
+    return Response(original.body, media_type=original.media_type, headers=headers)
 
 
 def _diff_view(

@@ -11,6 +11,11 @@ def iso(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
+def marked_snippet(pieces: list[tuple[str, bool]]) -> str:
+    """A search snippet as plain text, its matches in 【】 (JSON and the terminal have no <mark>)."""
+    return "".join(f"【{text}】" if hit else text for text, hit in pieces)
+
+
 def spreadsheet_cell(value: object) -> object:
     """Crawled text bound for a CSV: one starting with = + - @ would run as a formula in a
     spreadsheet, so a quote keeps it text."""

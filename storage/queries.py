@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from . import search
 from .db import changed_rows
 from .models import Change, Document, Fetch, Follow, Link, Source, Subscription, Version, utcnow
+from .search_query import snippet
 
 
 def list_changes(
@@ -91,6 +92,7 @@ class Found:
     documents: list[Document]
     total: int  # at most COUNT_CAP
     exact: bool  # False: there are more than total
+    snippets: dict[int, list[tuple[str, bool]]] = field(default_factory=dict)  # when searching
 
 
 def documents(session: Session, filters: DocumentFilter, *, offset: int = 0, limit: int = 50) -> Found:
@@ -111,7 +113,22 @@ def documents(session: Session, filters: DocumentFilter, *, offset: int = 0, lim
     else:
         query = query.order_by(Document.last_changed_at.desc(), Document.id.desc())
     rows = list(session.scalars(query.offset(offset).limit(limit)).unique())
-    return Found(rows, min(counted, COUNT_CAP), counted <= COUNT_CAP)
+    found = Found(rows, min(counted, COUNT_CAP), counted <= COUNT_CAP)
+    if filters.q:
+        found.snippets = _snippets(session, rows, search.parse_query(filters.q))
+    return found
+
+
+def _snippets(session: Session, rows: list[Document], query: search.Query) -> dict[int, list[tuple[str, bool]]]:
+    """The passage around each shown document's first match (only the page shown is read)."""
+    texts = dict(
+        session.execute(
+            select(Version.document_id, Version.text).where(
+                Version.id.in_([d.current_version_id for d in rows if d.current_version_id])
+            )
+        ).all()
+    )
+    return {d.id: snippet(texts.get(d.id, ""), query) for d in rows}
 
 
 @dataclass

@@ -3,8 +3,9 @@
 Chinese has no spaces, and SQLite's trigram tokenizer cannot match a two-character word (通知,
 意见). So text is indexed as tokens: every run of CJK characters becomes its overlapping
 character bigrams (a lone character stays a unigram), every other run of letters or digits a
-lower-cased word. A query is tokenized the same way and searched as a phrase, which makes it an
-exact substring search: no dictionary, no segmentation errors. SQLite keeps the tokens in an
+lower-cased word. A query's words are tokenized the same way and each searched as a phrase (see
+search_query.py for AND, OR, "…" and -word), which makes each an exact substring search: no
+dictionary, no segmentation errors. SQLite keeps the tokens in an
 FTS5 table, PostgreSQL in a tsvector ('simple' configuration) with a GIN index.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy.sql.selectable import TextualSelect
 
 from .db import Database
 from .models import Document, SearchState, Version, utcnow
+from .search_query import Query, fts5, parse, simplified, tsquery
 
 INDEX_BATCH = 2000
 _RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)|([0-9A-Za-z]+)")
@@ -62,11 +64,12 @@ def update_index(session: Session, limit: int | None = None, changed_since: date
     stale = stale_documents(session, limit, changed_since)
     if not stale:
         return 0
-    versions = dict(
-        session.execute(
-            select(Version.id, Version.title + "\n" + Version.text).where(Version.id.in_([v for _d, v in stale]))
-        ).all()
-    )
+    versions = {
+        version_id: indexed_text(title, text_, meta)
+        for version_id, title, text_, meta in session.execute(
+            select(Version.id, Version.title, Version.text, Version.meta).where(Version.id.in_([v for _d, v in stale]))
+        )
+    }
     ids = [d for d, _v in stale]
     session.execute(
         text("DELETE FROM search_fts WHERE rowid IN :ids").bindparams(bindparam("ids", expanding=True)), {"ids": ids}
@@ -83,10 +86,15 @@ def update_index(session: Session, limit: int | None = None, changed_since: date
     return len(stale)
 
 
-def match_query(query: str) -> str | None:
-    """The query as a phrase of index tokens (None when it has nothing to search for)."""
-    words = tokens(query)
-    return " ".join(words) if words else None
+def indexed_text(title: str, text: str, meta: dict | None) -> str:
+    """What a document is found by: its title, text, 文号, issuer and 索引号, in simplified form."""
+    facts = meta or {}
+    labels = " ".join(str(facts.get(k) or "") for k in ("doc_number", "issuer", "index_number"))
+    return simplified(f"{title}\n{text}\n{labels}")
+
+
+def parse_query(query: str) -> Query:
+    return parse(query, tokens)
 
 
 MATCH_WINDOW = 2000
@@ -120,20 +128,17 @@ def search(session: Session, query: str) -> TextualSelect | None:
     empty query. Ranked among the MATCH_WINDOW most recently indexed matches: a common word
     (通知) matches most of a year's documents, and ranking them all would make every search cost
     as much as the history is long; the index reads its matches newest first and stops there."""
-    phrase = match_query(query)
-    if phrase is None:
+    parsed = parse_query(query)
+    if parsed.empty:
         return None
-    prefix = len(phrase.rsplit(" ", 1)[-1]) == 1  # a lone character also starts longer bigrams
     if _dialect(session) == "sqlite":
-        quoted = '"' + phrase.replace('"', '""') + '"' + ("*" if prefix else "")
         sql = (
             "SELECT rowid AS document_id, rank FROM search_fts WHERE search_fts MATCH :q "
             f"ORDER BY rowid DESC LIMIT {MATCH_WINDOW}"
         )
-        return text(sql).bindparams(q=quoted).columns(document_id=Integer, rank=Float)
-    tsquery = " <-> ".join(f"'{t}'" for t in phrase.split()) + (":*" if prefix else "")
+        return text(sql).bindparams(q=fts5(parsed)).columns(document_id=Integer, rank=Float)
     sql = (
         "SELECT rowid AS document_id, -ts_rank(tokens, to_tsquery('simple', :q)) AS rank FROM search_fts "
         f"WHERE tokens @@ to_tsquery('simple', :q) ORDER BY rowid DESC LIMIT {MATCH_WINDOW}"
     )
-    return text(sql).bindparams(q=tsquery).columns(document_id=Integer, rank=Float)
+    return text(sql).bindparams(q=tsquery(parsed)).columns(document_id=Integer, rank=Float)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from crawler.cleaning import clean
-from storage import Change, Database, Document, queries
+from storage import Change, Database, Document, queries, search
 from storage.db import row
 from storage.models import CHANGE_KINDS
 
@@ -22,7 +22,7 @@ from ..diff.articles import compare_articles, has_articles
 from ..diff.render_articles import articles_csv, articles_html, articles_text
 from ..diff.render_html import render_page
 from ..diff.render_text import render_side_by_side, render_terminal
-from ..present import change_line, change_to_dict
+from ..present import change_line, change_to_dict, marked_snippet
 from .common import AddCommand, UsageError, count, current, find_document, identifier, since
 
 KINDS = CHANGE_KINDS
@@ -109,6 +109,33 @@ def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    with db.session() as session:
+        search.update_index(session)  # what the last crawl stored is findable at once
+    with db.session() as session:
+        filters = queries.DocumentFilter(q=args.query, source=args.source, changed_since=args.since)
+        found = queries.documents(session, filters, limit=args.limit)
+        rows = [
+            {
+                "id": d.id,
+                "title": d.title,
+                "url": d.url,
+                "source": d.source.name,
+                "status": d.status,
+                "snippet": marked_snippet(found.snippets.get(d.id, [])),
+            }
+            for d in found.documents
+        ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{found.total}{'' if found.exact else '+'} documents match {args.query!r}")
+    for shown in rows:
+        print(f"\n#{shown['id']} [{shown['source']}] {shown['title']}\n  {shown['url']}\n  {shown['snippet']}")
+    return 0
+
+
 def cmd_related(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
     with db.session() as session:
@@ -178,6 +205,12 @@ def register(add: AddCommand) -> None:
         p.add_argument("--articles", action="store_true", help="article by article (第N条), matched by content")
         p.add_argument("--json", action="store_true", help="with --articles: the rows as JSON")
         p.add_argument("--csv", metavar="FILE", help="with --articles: write the 修订对照表 as CSV")
+    p = add("search", cmd_search, 'full-text search: words all match, "a phrase", -excluded, a OR b; 繁體 finds 简体')
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--source", metavar="NAME")
+    p.add_argument("--since", type=since, metavar="ISO", help="documents changed since then")
+    p.add_argument("--limit", type=count, default=20)
+    p.add_argument("--json", action="store_true", help="a list of {id, title, url, source, status, snippet}")
     p = add("related", cmd_related, "the documents most similar to one, on any source, with a score")
     p.add_argument("document", metavar="DOC", help="a document id or URL")
     p.add_argument("--limit", type=count, default=10)

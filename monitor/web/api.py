@@ -47,7 +47,7 @@ def api_documents(request: Request, s: Db, asked: Annotated[ListQuery, Depends()
         total_exact=found.exact,
         page=asked.page,
         per_page=PER_PAGE,
-        documents=[DocumentOut.of(d) for d in found.documents],
+        documents=[DocumentOut.of(d, found.snippets.get(d.id)) for d in found.documents],
     )
 
 

@@ -48,6 +48,7 @@ def document_list(request: Request, s: Db, asked: Annotated[ListQuery, Depends()
         "documents.html",
         partial="documents_list.html",
         documents=found.documents,
+        snippets=found.snippets,
         total=found.total,
         exact=found.exact,
         page=asked.page,

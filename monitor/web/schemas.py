@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from storage import Document, Version
 
 from ..diff import DocumentDiff
-from ..present import iso
+from ..present import iso, marked_snippet
 
 
 class DocumentOut(BaseModel):
@@ -26,9 +26,10 @@ class DocumentOut(BaseModel):
     meta: dict[str, Any]
     file_type: str | None  # pdf, docx, ofd…; null for a web page
     parent_id: int | None  # the page an attachment belongs to
+    snippet: str | None = None  # when searching: the passage around the first match, matches in 【】
 
     @classmethod
-    def of(cls, document: Document) -> DocumentOut:
+    def of(cls, document: Document, snippet: list[tuple[str, bool]] | None = None) -> DocumentOut:
         version = document.current_version
         return cls(
             id=document.id,
@@ -44,6 +45,7 @@ class DocumentOut(BaseModel):
             meta=(version.meta if version else None) or {},
             file_type=document.file_type,
             parent_id=document.parent_id,
+            snippet=marked_snippet(snippet) if snippet else None,
         )
 
 

@@ -246,9 +246,19 @@ def detect_and_enqueue(session: Session, runs: list[Run], delivery: compose.Deli
 
 
 def with_attachments(notices: list[Notice]) -> list[Notice]:
-    """A page's notice names what happened to its attachments in the same crawl."""
+    """A final's new and finalized events as one entry (one_per_document); a page's entry names
+    what happened to its attachments in the same crawl."""
+    notices = one_per_document(notices)
     pages = {n.url: n for n in notices if n.parent_url is None}
     for notice in notices:
         if notice.parent_url in pages:
             pages[notice.parent_url].attachment_changes.append((notice.kind, notice.title, notice.url))
     return notices
+
+
+def one_per_document(notices: list[Notice]) -> list[Notice]:
+    """A new final that finalizes a draft is one entry, the finalized one (it says both: what the
+    final is, and what changed since the draft), not two with the same excerpt. Events of a
+    document at different times (new in the morning, edited at noon) stay apart in a digest."""
+    finalized = {n.document_id for n in notices if n.kind == "finalized" and n.document_id is not None}
+    return [n for n in notices if not (n.kind == "new" and n.document_id in finalized)]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy import select
@@ -35,6 +36,18 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.filters["link"] = link_or_nothing
+
+
+def local_time(moment: str, timezone: str) -> str:
+    """A UTC time (ISO, as events carry it) as the reader's clock shows it."""
+    try:
+        utc = datetime.strptime(moment, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return f"{utc.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M} ({timezone})"
+    except (ValueError, KeyError):
+        return moment
+
+
+_env.filters["local"] = local_time
 
 
 @dataclass(frozen=True)
@@ -76,9 +89,17 @@ def subject(notices: list[Notice]) -> str:
     return f"[policywatch] {parts}: {first}"
 
 
-def render(notices: list[Notice], base_url: str = "", **extra: object) -> tuple[str, str, str]:
-    """(plain text, HTML, Markdown) of a list of events."""
-    context = {"notices": notices, "labels": KIND_LABELS, "base_url": base_url.rstrip("/"), "heading": None}
+def render(
+    notices: list[Notice], base_url: str = "", timezone: str = "Asia/Shanghai", **extra: object
+) -> tuple[str, str, str]:
+    """(plain text, HTML, Markdown) of a list of events, times on the reader's clock."""
+    context = {
+        "notices": notices,
+        "labels": KIND_LABELS,
+        "base_url": base_url.rstrip("/"),
+        "heading": None,
+        "timezone": timezone,
+    }
     return _bodies("digest", {"unsubscribe": None} | context | extra)
 
 
@@ -133,7 +154,7 @@ def enqueue(
         if subscription.rhythm != "immediate" or not mine:
             continue
         link = unsubscribe_url(delivery.base_url, delivery.secret, subscription)
-        bodies = render(mine, delivery.base_url, unsubscribe=link)
+        bodies = render(mine, delivery.base_url, delivery.timezone, unsubscribe=link)
         message = _message(subscription, subject(mine), bodies, "changes", link, mine)
         message.next_attempt_at = quiet_until(subscription.quiet_hours, now, delivery.timezone) or now
         session.add(message)
@@ -156,7 +177,7 @@ def enqueue_digest(
         return None
     link = unsubscribe_url(delivery.base_url, delivery.secret, subscription)
     heading = f"{subscription.rhythm} digest, {period[0]:%Y-%m-%d %H:%M} – {period[1]:%Y-%m-%d %H:%M} UTC"
-    bodies = render(mine, delivery.base_url, unsubscribe=link, heading=heading)
+    bodies = render(mine, delivery.base_url, delivery.timezone, unsubscribe=link, heading=heading)
     title = f"[policywatch] {subscription.rhythm} digest: {len(mine)} event{'s' if len(mine) != 1 else ''}"
     message = _message(subscription, title, bodies, "digest", link, mine)
     session.add(message)

@@ -42,6 +42,7 @@ def test_one_digest_per_crawl_with_text_and_html(workspace, site, mail):
     assert "[-0-]{+5+}" in text or "[-80-]{+85+}" in text
     assert "<del" in html and "<ins" in html
     assert site.url(path) in text and site.url(path) in html
+    assert "(Asia/Shanghai)" in html and " UTC" not in html  # the reader's clock, by default China's
 
 
 def test_mail_waits_while_smtp_is_down_and_goes_out_exactly_once(workspace, site, closed_port, tmp_path):

@@ -200,7 +200,7 @@ def notice_for(session: Session, change: Change) -> Notice:
         title=shown.title if shown else "",
         url=document.url,
         text=shown.text if shown else "",
-        detected_at=f"{change.detected_at:%Y-%m-%d %H:%M} UTC",
+        detected_at=f"{change.detected_at:%Y-%m-%dT%H:%M:%S}Z",  # shown in the reader's timezone
         added_chars=change.added_chars,
         removed_chars=change.removed_chars,
         status=meta.get("status", "final"),

@@ -94,3 +94,11 @@ def test_terminal_escapes_from_stored_titles_never_reach_the_terminal(workspace)
     for args in (("changes",), ("diff", str(change_id)), ("related", str(document_id))):
         out = workspace.cli(*args).stdout
         assert "通知" in out and not any(c in out for c in "\x1b\x07\x9b\u202e"), args
+
+
+def test_a_forgotten_config_does_not_silently_start_a_new_database(tmp_path):
+    made = _run(tmp_path, "changes")
+    assert made.returncode == 0
+    assert "no policywatch.toml here and no --config: made a new database" in made.stderr
+    assert str(tmp_path / "data" / "policywatch.db") in made.stderr
+    assert _run(tmp_path, "changes").stderr == ""  # said once, when it was made

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import NoReturn
+
+from sqlalchemy.engine import make_url
 
 from storage import DatabaseError
 
 from .. import __version__
-from ..config import ConfigError, Settings, load_settings
+from ..config import CONFIG_NAME, ConfigError, Settings, load_settings
 from . import cluster, delivery, documents, export, onboarding, operations, subscriptions, terminal
 from .common import Handler, UsageError
 
@@ -42,6 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _unconfigured(config: str | None) -> bool:
+    return not (config or os.environ.get("POLICYWATCH_CONFIG") or Path(CONFIG_NAME).is_file())
+
+
+def _database_file(settings: Settings) -> Path:
+    """The SQLite file the settings name (a path that never exists for a server database)."""
+    url = make_url(settings.database_url)
+    return Path(url.database or "") if url.get_backend_name() == "sqlite" else Path("/nonexistent/server")
+
+
 def main(argv: list[str] | None = None) -> int:
     terminal.install()
     args = build_parser().parse_args(argv)
@@ -51,7 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         settings = load_settings(args.config) if args.command not in _WITHOUT_CONFIG else Settings()
-        return args.handler(args, settings)
+        unconfigured = args.command not in _WITHOUT_CONFIG and _unconfigured(args.config)
+        new_database = unconfigured and not _database_file(settings).exists()
+        code = args.handler(args, settings)
+        if new_database and _database_file(settings).exists():
+            where = _database_file(settings)
+            print(f"policywatch: no {CONFIG_NAME} here and no --config: made a new database {where}", file=sys.stderr)
+        return code
     except ConfigError as exc:
         print(f"policywatch: error: {exc}", file=sys.stderr)
         return 2

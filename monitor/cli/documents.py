@@ -140,9 +140,7 @@ def cmd_related(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
     with db.session() as session:
         document = find_document(session, args.document)
-        indexed = similarity.update_index(session)
-        if indexed and not args.json:
-            print(f"(indexed {indexed} document{'s' if indexed != 1 else ''})", file=sys.stderr)
+        similarity.update_index(session)  # what the last crawl stored is compared too
         rows = []
         for item in similarity.related(session, document.id, limit=args.limit):
             other = row(session, Document, item.document_id)

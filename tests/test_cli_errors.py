@@ -101,4 +101,4 @@ def test_a_forgotten_config_does_not_silently_start_a_new_database(tmp_path):
     assert made.returncode == 0
     assert "no policywatch.toml here and no --config: made a new database" in made.stderr
     assert str(tmp_path / "data" / "policywatch.db") in made.stderr
-    assert _run(tmp_path, "changes").stderr == ""  # said once, when it was made
+    assert "made a new database" not in _run(tmp_path, "changes").stderr  # said once, when it was made

@@ -47,7 +47,7 @@ def test_one_article_inserted_and_two_edited_are_exactly_three_rows():
     assert sum(r.status == "renumbered" for r in rows) == 30 - 4 - 2
     assert [r.status for r in rows[:5]] == ["same"] * 5  # the heading and the first four articles
     changed = next(r for r in rows if r.status == "changed")
-    assert [s.text for s in changed.segments if s.op != "equal"] == ["14", "5"]
+    assert [s.text for s in changed.segments if s.op != "equal"] == ["14个", "5个"]
 
 
 def test_removed_and_moved_articles_and_paragraphs_of_an_article():
@@ -82,9 +82,9 @@ def test_articles_from_the_command_line(workspace, site, tmp_path):
     assert read[0][-1] == "修改情况" and sum(r[-1] == "新增" for r in read) == 1
     page = tmp_path / "table.html"
     workspace.cli("diff", str(changed["id"]), "--articles", "--html", str(page))
-    assert "<del>14</del>" in page.read_text(encoding="utf-8")
+    assert "<del>14个</del>" in page.read_text(encoding="utf-8")
     text = workspace.cli("diff", str(changed["id"]), "--articles").stdout
-    assert "第十条 → 第十一条  changed" in text and "[-14-]{+5+}" in text
+    assert "第十条 → 第十一条  changed" in text and "[-14个-]{+5个+}" in text
 
     itself = json.loads(workspace.cli("compare", path_url(site, path), "1", "--articles", "--json").stdout)
     assert {r["status"] for r in itself} == {"same"}

@@ -29,8 +29,8 @@ def test_paragraph_and_character_operations():
     assert kinds.count("equal") == 3  # the LCS keeps (三) in place and moves the deadline instead
     modified = [op for op in diff.ops if op.kind == "modify"]
     assert len(modified) == 1
-    assert [s.text for s in modified[0].segments if s.op == "delete"] == ["4", "0"]
-    assert [s.text for s in modified[0].segments if s.op == "insert"] == ["5", "5"]
+    assert [s.text for s in modified[0].segments if s.op == "delete"] == ["400家", "50%"]  # whole values
+    assert [s.text for s in modified[0].segments if s.op == "insert"] == ["500家", "55%"]
     assert [op.new for op in diff.ops if op.kind == "insert"] == ["新增的段落，终稿补充了保障措施。"]
     assert [op.old for op in diff.ops if op.kind == "delete"] == ["这一段将被删除，因为终稿不再需要它。"]
     assert diff.stats.paragraphs_moved == 1

@@ -54,7 +54,7 @@ def test_a_daily_digest_comes_at_its_hour_grouped_by_source_oldest_first_and_onl
     text = digest.get_body(("plain",)).get_content()
     assert text.index("【kjfw】") < text.index("【zfxxgk】")  # grouped by source
     assert text.index("新发布 new | kjfw") < text.index("已修改 changed | kjfw")  # oldest first
-    assert "[-0-]{+5+}" in text or "[-80-]{+85+}" in text
+    assert "[-80%-]{+85%+}" in text  # the whole value, not one digit
     assert _send(workspace, start + timedelta(days=1, hours=3)) == 0  # a day with nothing: no message
     assert len(mail.messages()) == 1
 

@@ -17,6 +17,7 @@ from typing import Literal
 from diff_match_patch import diff_match_patch
 
 from .keychanges import KeyChange, key_changes
+from .wholes import widen
 
 PAIR_SIMILARITY = 0.4
 MOVE_SIMILARITY = 0.6
@@ -95,7 +96,7 @@ def char_diff(old: str, new: str) -> list[Segment]:
     diffs = dmp.diff_main(old, new, False)
     dmp.diff_cleanupSemantic(diffs)
     names: dict[int, Op] = {0: "equal", 1: "insert", -1: "delete"}
-    return [Segment(names[op], text) for op, text in diffs if text]
+    return widen(old, new, [Segment(names[op], text) for op, text in diffs if text], Segment)
 
 
 def _line_diff(old: list[str], new: list[str]) -> list[tuple[int, list[int], list[int]]]:

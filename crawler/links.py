@@ -12,8 +12,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
+from . import pager
 from .cleaning import dom
 from .cleaning.blocks import normalise_space
 from .cleaning.body import names_a_rail
@@ -25,13 +26,6 @@ from .cleaning.urls import absolute_link
 from .cleaning.wechat import article_url
 from .scope import Scope
 
-_NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后页|下一頁|next|next\s*page|>|›|»|>>)\s*$", re.IGNORECASE)
-# TRS's pager, written by script: createPageHTML(count, current, "index", "shtml"), and the newer
-# createPageHTML('page_div', count, current, 'list', 'shtml', total) with the container first.
-_PAGER_SCRIPT = re.compile(
-    r"createPageHTML\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*"
-    r"['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]"
-)
 # A date without a year, as list items write it: 10-19, [03-05], 3月5日.
 _SHORT_DATE = re.compile(r"(?<![\d.\-/])(?:0?[1-9]|1[0-2])\s*[-/.月]\s*(?:0?[1-9]|[12]\d|3[01])\s*日?(?![\d.\-/])")
 _MORE_TEXT = re.compile(r"^\s*(?:更多|更多信息|查看更多|more)\s*[>›»》]*\s*$", re.IGNORECASE)
@@ -41,7 +35,6 @@ _DATED = 0.5  # a list whose items mostly carry dates
 _ALSO_LISTED = 0.3  # another dated list this strong beside the best one is listed too
 CHROME_UNDATED_WEIGHT = 0.2  # evidence, not a veto: see _weighed
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b"))
-_NUMBERED_PAGE = re.compile(r"(?:^|/)(index|list|default)_(\d+)\.(s?html?)$")
 # Not documents: pictures, media, archives. Files that hold a text (PDF, Word, WPS, OFD,
 # spreadsheets) are documents of the listing like pages.
 _NOT_DOCUMENTS = re.compile(r"\.(?:zip|rar|7z|jpe?g|png|gif|bmp|mp4|mp3|avi|flv|swf)$", re.IGNORECASE)
@@ -216,21 +209,6 @@ def _more_pages(groups: list[_Group], candidates: list[tuple[Element, str, str]]
     return []
 
 
-def _next_pages(text: str, page_url: str, candidates: list[tuple[Element, str, str]]) -> list[str]:
-    pages = [url for _a, url, label in candidates if _NEXT_TEXT.match(label) and url != page_url]
-    pager = _PAGER_SCRIPT.search(text)
-    if pager:
-        count, current, prefix, suffix = int(pager[1]), int(pager[2]), pager[3], pager[4]
-        if current + 1 < count:
-            pages.append(urljoin(page_url, f"{prefix}_{current + 1}.{suffix}"))
-    if not pages:
-        numbered = [(int(m[2]), url) for _a, url, _t in candidates if (m := _NUMBERED_PAGE.search(urlsplit(url).path))]
-        this_page = _NUMBERED_PAGE.search(urlsplit(page_url).path)
-        want = (int(this_page[2]) if this_page else 0) + 1
-        pages.extend(url for n, url in numbered if n == want)
-    return list(dict.fromkeys(pages))
-
-
 def _unwrap_records(text: str) -> str:
     """Hanweb (大汉) JCMS lists ship their items as <record><![CDATA[<li>…</li>]]></record> inside a
     <script type="text/xml"> that JavaScript renders; put the items into the page itself."""
@@ -263,9 +241,10 @@ def _read(text: str, page_url: str, scope: Scope, document_pattern: str | None) 
     root = dom.parse(_unwrap_records(text))
     if root is None:
         return Listing()
+    everything = [(url, label) for _a, url, label in _candidates(root, page_url, scope)]  # hidden ones too
     dom.prune(root)
     candidates = _candidates(root, page_url, scope)
-    next_pages = _next_pages(text, page_url, candidates)
+    next_pages = pager.next_pages(text, page_url, [(url, label) for _a, url, label in candidates], everything)
     if document_pattern:
         pattern = re.compile(document_pattern)
         documents = list(dict.fromkeys(url for _a, url, _t in candidates if pattern.search(url)))

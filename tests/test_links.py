@@ -191,3 +191,25 @@ def test_the_newer_trs_pager_and_a_more_link_to_the_full_listing():
     listing = read_listing(section.encode(), "http://gov.example.cn/index.html", HOSTS_GOV)
     assert listing.next_pages == ["http://gov.example.cn/zwgk/tzgg/list.html"]
     assert len(listing.documents) == 5
+
+
+def test_one_pager_model_for_the_pagers_sites_write():
+    """A hidden block of static links under a script-drawn pager; page numbers counting down in
+    the addresses (list_958_198.html is page 2); the current page in the middle of the numbers;
+    a page parameter."""
+    item = "<ul><li><a href='/zw/t1.html'>关于某某事项的通知</a><span>2024-05-06</span></li></ul>"
+    hidden = read_listing(
+        f"{item}<div id='pager'></div><div style='display:none'><a href='list_958_198.html'>下一页</a></div>".encode(),
+        "http://gov.example.cn/zw/list_958.html",
+        {"gov.example.cn"},
+    )
+    assert hidden.next_pages == ["http://gov.example.cn/zw/list_958_198.html"]
+    numbers = "<a href='list_958.html'>1</a>" + "".join(f"<a href='list_958_{200 - n}.html'>{n}</a>" for n in (2, 4, 5))
+    middle = read_listing(f"{item}{numbers}".encode(), "http://gov.example.cn/zw/list_958_197.html", {"gov.example.cn"})
+    assert middle.next_pages == ["http://gov.example.cn/zw/list_958_196.html"]  # page 3 (not linked) → 4
+    by_parameter = read_listing(
+        f"{item}<a href='?cat=5&page=1'>首页</a><a href='?cat=5&page=3'>尾页</a>".encode(),
+        "http://gov.example.cn/zw/list.jsp?cat=5&page=2",
+        {"gov.example.cn"},
+    )
+    assert by_parameter.next_pages == ["http://gov.example.cn/zw/list.jsp?cat=5&page=3"]

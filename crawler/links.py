@@ -24,6 +24,7 @@ from .cleaning.meta import DATE
 from .cleaning.names import is_chrome_named
 from .cleaning.urls import absolute_link
 from .cleaning.wechat import article_url
+from .panes import reveal_panes
 from .scope import Scope
 
 # A date without a year, as list items write it: 10-19, [03-05], 3月5日.
@@ -242,6 +243,7 @@ def _read(text: str, page_url: str, scope: Scope, document_pattern: str | None) 
     if root is None:
         return Listing()
     everything = [(url, label) for _a, url, label in _candidates(root, page_url, scope)]  # hidden ones too
+    reveal_panes(root)
     dom.prune(root)
     candidates = _candidates(root, page_url, scope)
     next_pages = pager.next_pages(text, page_url, [(url, label) for _a, url, label in candidates], everything)

@@ -213,3 +213,20 @@ def test_one_pager_model_for_the_pagers_sites_write():
         {"gov.example.cn"},
     )
     assert by_parameter.next_pages == ["http://gov.example.cn/zw/list.jsp?cat=5&page=3"]
+
+
+def test_every_tab_pane_of_a_section_page_is_read():
+    def pane(name: str, shown: bool) -> str:
+        style = "" if shown else " style='display:none'"
+        items = "".join(
+            f"<li><a href='/{name}/t{n}.html'>关于{name}第{n}项工作的通知</a><span>2024-05-0{n}</span></li>"
+            for n in range(1, 4)
+        )
+        return f"<div class='tab-pane{' active' if shown else ''}' id='{name}'{style}><ul>{items}</ul></div>"
+
+    page = (
+        f"<ul class='tabs'><li class='on'>通知公告</li><li>政策文件</li></ul>{pane('tzgg', True)}{pane('zcwj', False)}"
+    )
+    page += "<div class='mobile-menu' style='display:none'><a href='/m/a.html'>手机版首页导航链接</a></div>"
+    listing = read_listing(page.encode(), "http://gov.example.cn/zwgk/index.html", {"gov.example.cn"})
+    assert sorted(u.rsplit("/", 2)[1] for u in listing.documents) == ["tzgg"] * 3 + ["zcwj"] * 3

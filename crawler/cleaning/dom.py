@@ -142,6 +142,12 @@ def meta_tags(root: Element) -> dict[str, str]:
     return found
 
 
+def is_hidden(el: Element) -> bool:
+    """Hidden by its own hidden attribute or inline style (what prune() removes)."""
+    style = el.get("style") or ""
+    return el.get("hidden") is not None or (_may_hide(style) and bool(_HIDDEN_STYLE.search(style)))
+
+
 def _may_hide(style: str) -> bool:
     """A substring test first: the hiding regex is costly, and most styles hide nothing."""
     lowered = style.lower()

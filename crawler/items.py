@@ -25,3 +25,4 @@ class PageFetched:
     parent_url: str | None = None  # an attachment's page
     content_type: str | None = None
     listing: Listing | None = None  # for listing pages: what was read off it (policywatch try shows it)
+    listed: dict[str, str] | None = None  # for documents: their row in a catalogue table (文号, 发文机关…)

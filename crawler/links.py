@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urlsplit
 
 from . import pager
+from .catalogue import catalogue_row
 from .cleaning import dom
 from .cleaning.blocks import normalise_space
 from .cleaning.body import names_a_rail
@@ -53,6 +54,8 @@ class Listing:
     titles: dict[str, str] = field(default_factory=dict)  # a document's link text, as the list shows it
     dates: dict[str, str] = field(default_factory=dict)  # the date beside it, as written
     unreadable: str | None = None  # why the page could not be read whole (its fetch fails)
+    # A catalogue table's row for each document (政府信息公开目录): 文号, 索引号, 发文机关, dates.
+    catalogue: dict[str, dict[str, str]] = field(default_factory=dict)
     # The best list is only undated links in a column named like chrome: perhaps a rail beside a
     # list that scripts fill, so with scripts about a crawl on render "auto" looks in a browser.
     weak: bool = False
@@ -256,4 +259,6 @@ def _read(text: str, page_url: str, scope: Scope, document_pattern: str | None) 
         next_pages = _more_pages(groups, candidates)
     documents = [u for u in _document_links(groups) if u not in next_pages]
     weak = bool(groups) and _weighed(groups[0]) < groups[0].score()
-    return Listing(documents, next_pages, *_labels(candidates, documents), weak=weak)
+    listed = set(documents)
+    catalogue = {url: row for anchor, url, _t in candidates if url in listed and (row := catalogue_row(anchor))}
+    return Listing(documents, next_pages, *_labels(candidates, documents), catalogue=catalogue, weak=weak)

@@ -129,6 +129,8 @@ def _record_document(
         outcome, content, error = _as_file(session, page, judged)
     else:
         content = judged
+    if content is not None and page.listed:  # the catalogue's row fills what the page does not say
+        content.meta = {**content.meta, **{k: v for k, v in page.listed.items() if not content.meta.get(k)}}
     if content is not None:
         rebaseline(session, job.run_id, job.source_id, page.url, content, job.source, limits)
     record_document(

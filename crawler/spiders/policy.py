@@ -157,13 +157,15 @@ class PolicySpider(Spider):
             )
         return self.book.tag(request, job)
 
-    def _document_request(self, job: RunJob, url: str) -> Request | None:
+    def _document_request(self, job: RunJob, url: str, listed: dict[str, str] | None = None) -> Request | None:
         if url in job.requested or url in job.resting or len(job.requested) >= job.source.max_documents:
             return None
         if len(url) > MAX_URL_LENGTH:
             return None
         job.requested.add(url)
         meta: dict[str, Any] = {"kind": "document", "page_url": url, "handle_httpstatus_list": _GONE_STATUSES}
+        if listed:
+            meta["listed"] = listed  # what the listing's catalogue row says of it
         if extension(url) in FILE_TYPES:  # a file linked straight from the listing
             meta["download_maxsize"] = self.settings.getint("POLICYWATCH_FILE_MAX_BYTES")
         return self.book.tag(Request(url, callback=self.parse_document, errback=self.failed, meta=meta), job)
@@ -220,7 +222,7 @@ class PolicySpider(Spider):
 
     def _follow(self, job: RunJob, listing: Listing, page: int) -> Iterator[Request]:
         for url in listing.documents:
-            if request := self._document_request(job, url):
+            if request := self._document_request(job, url, listing.catalogue.get(url)):
                 yield request
         if page < job.source.max_pages:
             for url in listing.next_pages:
@@ -304,6 +306,7 @@ class PolicySpider(Spider):
             final_url=response.url,
             not_modified="cached" in response.flags,
             content_type=_content_type(response),
+            listed=response.meta.get("listed"),
         )
         if response.status == 200:
             yield from self._attachment_requests(job, response)

@@ -59,6 +59,8 @@ class Listing:
     # The best list is only undated links in a column named like chrome: perhaps a rail beside a
     # list that scripts fill, so with scripts about a crawl on render "auto" looks in a browser.
     weak: bool = False
+    # A 下一页 control with no address to follow (onclick, javascript:): only a browser turns the page.
+    script_pager: bool = False
 
 
 def _path_key(anchor: Element) -> str:
@@ -261,4 +263,12 @@ def _read(text: str, page_url: str, scope: Scope, document_pattern: str | None) 
     weak = bool(groups) and _weighed(groups[0]) < groups[0].score()
     listed = set(documents)
     catalogue = {url: row for anchor, url, _t in candidates if url in listed and (row := catalogue_row(anchor))}
-    return Listing(documents, next_pages, *_labels(candidates, documents), catalogue=catalogue, weak=weak)
+    script_pager = not next_pages and pager.has_script_pager(root)
+    return Listing(
+        documents,
+        next_pages,
+        *_labels(candidates, documents),
+        catalogue=catalogue,
+        weak=weak,
+        script_pager=script_pager,
+    )

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+from .cleaning.dom import Element, text_of
+
 NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后页|下一頁|next|next\s*page|>|›|»|>>)\s*$", re.IGNORECASE)
 # TRS's pager, written by script: createPageHTML(count, current, "index", "shtml"), and the newer
 # createPageHTML('page_div', count, current, 'list', 'shtml', total) with the container first.
@@ -41,6 +43,22 @@ def next_pages(text: str, page_url: str, links: list[tuple[str, str]], hidden: l
         if found:
             return list(dict.fromkeys(found))
     return []
+
+
+_CONTROLS = ("a", "button", "span", "input", "li", "div")
+
+
+def has_script_pager(root: Element) -> bool:
+    """A next-page control that a script drives: 下一页 on a button, or on a link whose address
+    is javascript: or missing, with an onclick (a static first page, the rest fetched by script)."""
+    for el in root.iter(*_CONTROLS):
+        label = el.get("value") if el.tag == "input" else text_of(el)
+        if not label or not NEXT_TEXT.match(label):
+            continue
+        href = (el.get("href") or "").strip().lower()
+        if el.get("onclick") or href.startswith("javascript:") or (el.tag == "button"):
+            return True
+    return False
 
 
 def _by_text(page_url: str, links: list[tuple[str, str]]) -> list[str]:

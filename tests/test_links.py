@@ -230,3 +230,11 @@ def test_every_tab_pane_of_a_section_page_is_read():
     page += "<div class='mobile-menu' style='display:none'><a href='/m/a.html'>手机版首页导航链接</a></div>"
     listing = read_listing(page.encode(), "http://gov.example.cn/zwgk/index.html", {"gov.example.cn"})
     assert sorted(u.rsplit("/", 2)[1] for u in listing.documents) == ["tzgg"] * 3 + ["zcwj"] * 3
+
+
+def test_a_next_page_only_a_script_can_turn_is_said():
+    item = "<ul><li><a href='/zw/t1.html'>关于某某事项的通知</a><span>2024-05-06</span></li></ul>"
+    button = read_listing(f"{item}<a href='javascript:void(0)' onclick='load(2)'>下一页</a>".encode(), GOV, HOSTS_GOV)
+    assert button.next_pages == [] and button.script_pager
+    static = read_listing(f"{item}<a href='index_1.html'>下一页</a>".encode(), GOV, HOSTS_GOV)
+    assert static.next_pages and not static.script_pager

@@ -7,6 +7,7 @@ import sys
 
 NAMES = [
     "cleaning",
+    "listings",
     "diff",
     "crawl",
     "memory",

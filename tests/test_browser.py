@@ -23,6 +23,7 @@ SECTIONS = [
     Section("spa", "政策解读", "/zcjd/", "spa", page_size=10),
     Section("two", "信息公开", "/xxgk/", "twolists", page_size=10),
     Section("static", "科技服务", "/kjfw/", "portal"),
+    Section("clicked", "工作动态", "/gzdt/", "onclick", page_size=2),
 ]
 
 
@@ -152,3 +153,16 @@ def test_the_browser_keeps_the_crawls_manners_and_recycles_its_contexts(browsing
     assert not [p for p in requested if p.startswith("/tzgg/data/")]
     assert not [p for p in requested if p.startswith("/images/")]
     assert {c["url"] for c in browsing.changes()} == {browser_site.url(p) for p in spa}
+
+
+def test_a_static_first_page_whose_next_page_is_an_onclick_is_turned_in_the_browser(browsing, browser_site):
+    """The first page's two documents are in its HTML; the third only comes when 下一页 (an onclick
+    fetching JSON) is clicked. On render "auto" the run reads the static page, sees a pager only a
+    script can turn, and reads the listing again in the browser, clicking through."""
+    _publish(browser_site, "clicked", 3)
+
+    summaries, _ = browsing.crawl("clicked")
+
+    assert summaries[0].status == "ok"
+    assert len(browsing.changes("--source", "clicked", "--kind", "new")) == 3  # the third only behind the click
+    assert _runs(browsing)["clicked"].rendered

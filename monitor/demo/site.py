@@ -5,7 +5,8 @@ policy portal, a government open-information page with a metadata table, and a H
 table layout whose listing is written by JavaScript from records in a script tag. And, for the
 sites that need a browser (scripted.html): a listing built from a JSON endpoint by fetch() with a
 pager only scripts understand ("fetch"), one built from inline data with a "加载更多" button
-("inline"), documents whose text a script writes ("spa"), and a page with two lists ("twolists"). The chrome changes on
+("inline"), documents whose text a script writes ("spa"), a page with two lists ("twolists"), and
+a static first page whose 下一页 is an onclick fetching the rest ("onclick"). The chrome changes on
 every request: view counters, a rotating news sidebar, today's date, a footer timestamp. The
 documents change only when the demo (or a test) edits, publishes or removes them.
 """
@@ -29,8 +30,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .samples import Sample, load_sample
 
-Style = Literal["trs", "portal", "xxgk", "hanweb", "fetch", "inline", "spa", "twolists"]
-SCRIPTED = ("fetch", "inline", "spa", "twolists")
+Style = Literal["trs", "portal", "xxgk", "hanweb", "fetch", "inline", "spa", "twolists", "onclick"]
+SCRIPTED = ("fetch", "inline", "spa", "twolists", "onclick")
 PageState = Literal["live", "gone", "soft404", "broken"]
 
 NEWS_POOL = [

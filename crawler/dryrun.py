@@ -40,6 +40,9 @@ def dry_crawl(source: Source, options: CrawlOptions, render: str) -> list[PageFe
             "ITEM_PIPELINES": {f"{__name__}.CollectPipeline": 300},
             "POLICYWATCH_ATTACHMENTS_PER_DOCUMENT": 0,  # the cleaner names them; reading them is the crawl's job
             "HTTPCACHE_ENABLED": False,
+            # try says itself, in one paragraph, why a page gave nothing (a refused connection,
+            # a 404): Scrapy's own error lines and tracebacks would only come before it.
+            "LOG_LEVEL": "CRITICAL",
         },
         priority="cmdline",
     )

@@ -121,6 +121,7 @@ def test_try_says_in_one_paragraph_why_a_url_gives_nothing(workspace, site):
         result = workspace.cli("try", url, "--render", "static", check=False)
         assert result.returncode == 1 and "nothing policywatch could watch" in result.stdout, result.stdout
         assert reason in result.stdout, result.stdout
+        assert "Traceback" not in result.stderr and "ERROR" not in result.stderr  # the paragraph alone
     site.robots = "User-agent: *\nDisallow: /\n"
     refused = workspace.cli("try", site.listing_url("nx-kjt"), check=False)
     assert refused.returncode == 1 and "robots.txt does not allow" in refused.stdout, refused.stdout

@@ -62,6 +62,12 @@ class Listing:
     # A 下一页 control with no address to follow (onclick, javascript:): only a browser turns the page.
     script_pager: bool = False
 
+    @property
+    def found_little(self) -> bool:
+        """Nothing, a weak list, or a pager only a script turns: a page running scripts is worth
+        a look in the browser (the crawl on render "auto", and `try`)."""
+        return not self.documents or self.weak or self.script_pager
+
 
 def _path_key(anchor: Element) -> str:
     """The anchor's place in the page. The item levels (a, li, ul or a, td, tr) count by tag only,
@@ -80,10 +86,10 @@ def _item_text(anchor: Element) -> str:
     return ""
 
 
-def _candidates(root: Element, base: str, scope: Scope) -> list[tuple[Element, str, str]]:
-    """Links the source may follow (its scope; WeChat articles too, canonical), each read on its
-    own: one malformed href is skipped, never the listing."""
-    found = []
+def _addresses(root: Element, base: str, scope: Scope) -> dict[Element, str]:
+    """Each link the source may follow (its scope; WeChat articles too, canonical) and where it
+    goes, each read on its own: one malformed href is skipped, never the listing."""
+    found = {}
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
         url = absolute_link(href, base) if href and not href.startswith("#") else None
@@ -91,11 +97,18 @@ def _candidates(root: Element, base: str, scope: Scope) -> list[tuple[Element, s
             continue
         url = urldefrag(url).url
         url = article_url(url) or url
-        if not scope.allows(url) or _NOT_DOCUMENTS.search(urlsplit(url).path):
-            continue
-        text = normalise_space(text_of(anchor) or anchor.get("title") or "")
-        found.append((anchor, url, text))
+        if scope.allows(url) and not _NOT_DOCUMENTS.search(urlsplit(url).path):
+            found[anchor] = url
     return found
+
+
+def _candidates(root: Element, addresses: dict[Element, str]) -> list[tuple[Element, str, str]]:
+    """(anchor, address, label) of the followable links still in the tree, labelled as shown."""
+    return [
+        (anchor, addresses[anchor], normalise_space(text_of(anchor) or anchor.get("title") or ""))
+        for anchor in root.iter("a")
+        if anchor in addresses
+    ]
 
 
 @dataclass
@@ -247,10 +260,11 @@ def _read(text: str, page_url: str, scope: Scope, document_pattern: str | None) 
     root = dom.parse(_unwrap_records(text))
     if root is None:
         return Listing()
-    everything = [(url, label) for _a, url, label in _candidates(root, page_url, scope)]  # hidden ones too
+    addresses = _addresses(root, page_url, scope)  # resolved once: pruning changes no address
+    everything = [(url, label) for _a, url, label in _candidates(root, addresses)]  # hidden ones too
     reveal_panes(root)
     dom.prune(root)
-    candidates = _candidates(root, page_url, scope)
+    candidates = _candidates(root, addresses)
     next_pages = pager.next_pages(text, page_url, [(url, label) for _a, url, label in candidates], everything)
     if document_pattern:
         pattern = re.compile(document_pattern)

@@ -144,14 +144,14 @@ def meta_tags(root: Element) -> dict[str, str]:
 
 def is_hidden(el: Element) -> bool:
     """Hidden by its own hidden attribute or inline style (what prune() removes)."""
-    style = el.get("style") or ""
-    return el.get("hidden") is not None or (_may_hide(style) and bool(_HIDDEN_STYLE.search(style)))
+    return el.get("hidden") is not None or _hides(el.get("style") or "")
 
 
-def _may_hide(style: str) -> bool:
-    """A substring test first: the hiding regex is costly, and most styles hide nothing."""
+def _hides(style: str) -> bool:
+    """Does an inline style hide its element? A substring test first: the hiding regex is
+    costly, and most styles hide nothing."""
     lowered = style.lower()
-    return "none" in lowered or "hidden" in lowered
+    return ("none" in lowered or "hidden" in lowered) and bool(_HIDDEN_STYLE.search(style))
 
 
 _STYLES = etree.XPath("//@style | //@hidden")
@@ -167,9 +167,7 @@ def prune(root: Element) -> None:
     """Remove invisible elements in place, keeping the tail text that follows them. Tags go in
     lxml's strip_elements and style attributes are found by one XPath query, both in C."""
     hidden = [
-        value.getparent()
-        for value in attribute_values(_STYLES, root)
-        if value.attrname == "hidden" or (_may_hide(value) and _HIDDEN_STYLE.search(value))
+        value.getparent() for value in attribute_values(_STYLES, root) if value.attrname == "hidden" or _hides(value)
     ]
     etree.strip_elements(root, *INVISIBLE_TAGS, with_tail=False)
     for node in hidden:

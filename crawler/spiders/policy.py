@@ -202,8 +202,7 @@ class PolicySpider(Spider):
         if (job := self._run_of(response)) is None:
             return
         listing = self._read(job, response.body, response.url, _charset(response))
-        found_little = not listing.documents or listing.weak or listing.script_pager
-        script_built = job.render == "auto" and page == 1 and found_little and runs_scripts(response.body)
+        script_built = job.render == "auto" and page == 1 and listing.found_little and runs_scripts(response.body)
         job.needs_browser |= script_built
         yield PageFetched(
             url=response.meta["page_url"],

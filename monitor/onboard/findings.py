@@ -181,7 +181,7 @@ def look(url: str, politeness: Politeness, render: str) -> Findings:
         return Findings(url, "document", rendered, first=[seen(page, limits)], page_title=_tab_title(start))
     static = start.listing if start is not None and start.listing and start.listing.documents else None
     scripts = render == "auto" and start is not None and start.status == 200 and runs_scripts(start.body)
-    if start is not None and static is not None and not ((static.weak or static.script_pager) and scripts):
+    if start is not None and static is not None and not (static.found_little and scripts):
         return _listing_findings(url, start, pages, rendered, limits)
     if start is not None and scripts:  # nothing, a weak list or a script pager: what does a browser see?
         browsed = crawl_once(url, politeness, "browser")

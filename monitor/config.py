@@ -9,6 +9,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -101,10 +102,21 @@ class ClusterSettings(BaseModel):
         return [url.rstrip("/") for url in urls]
 
 
+class DetectSettings(BaseModel):
+    """How change detection judges what it sees (monitor/detect/)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    confirm_crawls: int = Field(
+        1, ge=1, le=10, description="a change becomes an event once this many consecutive crawls saw it"
+    )
+
+
 class NotifySettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     secret: str | None = Field(None, repr=False)  # signs unsubscribe links; $POLICYWATCH_SECRET wins
+    language: Literal["zh", "en"] = Field("zh", description="the words around the content of every message")
 
 
 class Settings(BaseModel):
@@ -119,6 +131,7 @@ class Settings(BaseModel):
     alerts: AlertSettings = AlertSettings()
     storage: StorageSettings = StorageSettings()
     notify: NotifySettings = NotifySettings()
+    detect: DetectSettings = DetectSettings()
     cluster: ClusterSettings = ClusterSettings()
     crawl_time_limit: float = Field(3600.0, gt=0, description="seconds before a crawl is stopped")
     crawl_memory_limit_mb: int = Field(1024, ge=0, description="a crawl using more is stopped; 0: no limit")
@@ -131,7 +144,7 @@ class Settings(BaseModel):
 
     def delivery(self) -> Delivery:
         """What every message shares: the web page's address, the unsubscribe secret, the zone."""
-        return Delivery(self.web.base_url, self.notify.secret, self.daemon.timezone)
+        return Delivery(self.web.base_url, self.notify.secret, self.daemon.timezone, self.notify.language)
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -38,6 +38,10 @@ def change_to_dict(change: Change) -> dict:
         "added_chars": change.added_chars,
         "removed_chars": change.removed_chars,
         "related_url": change.related_document.url if change.related_document else None,
+        # A reprint's original; what repealed a document (by) and the draft a final finalizes.
+        "reprint_of": change.related_document_id if change.kind == "new" else None,
+        "by": change.related_document_id if change.kind == "repealed" else None,
+        "draft_id": change.related_document_id if change.kind == "finalized" else None,
         "run_id": change.run_id,
         "file_type": document.file_type,  # pdf, docx, ofd…; None for a web page
         "parent_url": document.parent.url if document.parent else None,  # an attachment's page
@@ -47,7 +51,8 @@ def change_to_dict(change: Change) -> dict:
 def change_line(change: Change) -> str:
     data = change_to_dict(change)
     counts = f"+{data['added_chars']}/-{data['removed_chars']}"
-    related = f" (draft: {data['related_url']})" if data["related_url"] else ""
+    role = {"new": "reprint of", "repealed": "by"}.get(change.kind, "draft")
+    related = f" ({role}: {data['related_url']})" if data["related_url"] else ""
     return (
         f"#{data['id']:<5} {change.detected_at:%Y-%m-%d %H:%M}  {data['kind']:<9} {data['source']:<12} "
         f"{counts:<12} {data['title']}  {data['url']}{related}"

@@ -5,7 +5,7 @@ e-mail, Markdown and text for chat apps."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -20,14 +20,8 @@ from . import markdown
 from .notices import DraftReminder, Notice
 from .rhythm import quiet_until
 from .unsubscribe import unsubscribe_url
+from .wording import ZH, Wording, wording
 
-KIND_LABELS = {
-    "new": "新发布 new",
-    "changed": "已修改 changed",
-    "removed": "已删除 removed",
-    "restored": "已恢复 restored",
-    "finalized": "正式稿 finalized",
-}
 _env = Environment(
     loader=PackageLoader("notifier", "templates"),
     autoescape=select_autoescape(["html"]),  # crawled text is hostile
@@ -57,6 +51,11 @@ class Delivery:
     base_url: str = ""  # the web page, for diff and unsubscribe links
     secret: str | None = None  # signs unsubscribe links
     timezone: str = "Asia/Shanghai"  # of digest hours and quiet hours
+    language: str = "zh"  # of the words around the content (wording.py)
+
+    @property
+    def words(self) -> Wording:
+        return wording(self.language)
 
 
 def selects(subscription: Subscription, source: str, text: str) -> bool:
@@ -71,8 +70,39 @@ def matches(subscription: Subscription, notice: Notice) -> bool:
 
 
 def wanted(subscription: Subscription, notice: Notice, followed: set[int]) -> bool:
-    """Its filters match, or it follows the document (or the draft a final finalizes)."""
+    """A kind it asked for, and its filters match, or it follows the document (or the draft a
+    final finalizes, the document a repeal ended)."""
+    if subscription.kinds and notice.kind not in subscription.kinds:
+        return False
     return notice.document_id in followed or notice.related_document_id in followed or matches(subscription, notice)
+
+
+def told_before(subscription: Subscription, notice: Notice) -> bool:
+    """A reprint's subscriber was told about its original: subscribed by then, and the original
+    (of its source, with the same text) passed its filters."""
+    if notice.original_seen is None or notice.original_source is None:
+        return False
+    subscribed = f"{subscription.created_at:%Y-%m-%dT%H:%M:%S}"
+    return subscribed <= notice.original_seen and selects(
+        subscription, notice.original_source, f"{notice.title}\n{notice.text}"
+    )
+
+
+def for_subscriber(subscription: Subscription, notices: list[Notice], followed: set[int]) -> list[Notice]:
+    """The notices it wants; unless it asked for each reprint (reprints = "each"), a reprint goes
+    under its original's entry when both are here, and is left out when it was told of the original."""
+    mine = [n for n in notices if wanted(subscription, n, followed)]
+    if subscription.reprints == "each":
+        return mine
+    originals = {n.document_id: n for n in mine if n.reprint_of is None}
+    kept = []
+    for notice in mine:
+        original = originals.get(notice.reprint_of) if notice.reprint_of is not None else None
+        if original is not None:
+            original.republished.append((notice.source, notice.title, notice.url))
+        elif notice.reprint_of is None or not told_before(subscription, notice):
+            kept.append(notice)
+    return kept
 
 
 def followed_documents(session: Session) -> dict[int, set[int]]:
@@ -82,20 +112,20 @@ def followed_documents(session: Session) -> dict[int, set[int]]:
     return found
 
 
-def subject(notices: list[Notice]) -> str:
+def subject(notices: list[Notice], words: Wording = ZH) -> str:
     counts = Counter(n.kind for n in notices)
-    parts = ", ".join(f"{count} {kind}" for kind, count in counts.items())
+    parts = ", ".join(f"{count} {words.kinds[kind]}" for kind, count in counts.items())
     first = notices[0].title if len(notices[0].title) <= 40 else notices[0].title[:39] + "…"
     return f"[policywatch] {parts}: {first}"
 
 
 def render(
-    notices: list[Notice], base_url: str = "", timezone: str = "Asia/Shanghai", **extra: object
+    notices: list[Notice], base_url: str = "", timezone: str = "Asia/Shanghai", words: Wording = ZH, **extra: object
 ) -> tuple[str, str, str]:
-    """(plain text, HTML, Markdown) of a list of events, times on the reader's clock."""
+    """(plain text, HTML, Markdown) of a list of events, in the reader's words and on their clock."""
     context = {
         "notices": notices,
-        "labels": KIND_LABELS,
+        "w": words,
         "base_url": base_url.rstrip("/"),
         "heading": None,
         "timezone": timezone,
@@ -150,12 +180,14 @@ def enqueue(
     follows = followed_documents(session)
     messages = []
     for subscription in subscriptions(session):
-        mine = [n for n in notices if wanted(subscription, n, follows[subscription.id])]
-        if subscription.rhythm != "immediate" or not mine:
+        if subscription.rhythm != "immediate":
+            continue
+        mine = for_subscriber(subscription, [replace(n, republished=[]) for n in notices], follows[subscription.id])
+        if not mine:
             continue
         link = unsubscribe_url(delivery.base_url, delivery.secret, subscription)
-        bodies = render(mine, delivery.base_url, delivery.timezone, unsubscribe=link)
-        message = _message(subscription, subject(mine), bodies, "changes", link, mine)
+        bodies = render(mine, delivery.base_url, delivery.timezone, delivery.words, unsubscribe=link)
+        message = _message(subscription, subject(mine, delivery.words), bodies, "changes", link, mine)
         message.next_attempt_at = quiet_until(subscription.quiet_hours, now, delivery.timezone) or now
         session.add(message)
         messages.append(message)
@@ -172,13 +204,17 @@ def enqueue_digest(
     followed: set[int],
 ) -> OutboxMessage | None:
     """The period's wanted events in one message, grouped by source, oldest first; none if none."""
-    mine = sorted((n for n in notices if wanted(subscription, n, followed)), key=lambda n: (n.source, n.detected_at))
+    chosen = for_subscriber(subscription, [replace(n, republished=[]) for n in notices], followed)
+    mine = sorted(chosen, key=lambda n: (n.source, n.detected_at))
     if not mine:
         return None
     link = unsubscribe_url(delivery.base_url, delivery.secret, subscription)
-    heading = f"{subscription.rhythm} digest, {period[0]:%Y-%m-%d %H:%M} – {period[1]:%Y-%m-%d %H:%M} UTC"
-    bodies = render(mine, delivery.base_url, delivery.timezone, unsubscribe=link, heading=heading)
-    title = f"[policywatch] {subscription.rhythm} digest: {len(mine)} event{'s' if len(mine) != 1 else ''}"
+    words = delivery.words
+    name = words.digest.get(subscription.rhythm, subscription.rhythm)
+    start, end = (local_time(f"{t:%Y-%m-%dT%H:%M:%S}Z", delivery.timezone) for t in period)
+    heading = f"{name}, {start} – {end}"
+    bodies = render(mine, delivery.base_url, delivery.timezone, words, unsubscribe=link, heading=heading)
+    title = f"[policywatch] {name}: {words.count(len(mine))}"
     message = _message(subscription, title, bodies, "digest", link, mine)
     session.add(message)
     session.flush()
@@ -193,9 +229,10 @@ def enqueue_reminder(
         return None
     drafts = sorted(drafts, key=lambda d: d.deadline)
     link = unsubscribe_url(delivery.base_url, delivery.secret, subscription)
-    bodies = _bodies("reminder", {"drafts": drafts, "unsubscribe": link})
-    count = f"{len(drafts)} draft{'s' if len(drafts) != 1 else ''}"
-    title = f"[policywatch] {count}: comments close by {drafts[0].deadline}"
+    words = delivery.words
+    bodies = _bodies("reminder", {"drafts": drafts, "unsubscribe": link, "w": words})
+    count = words.reminder.format(n=len(drafts))
+    title = f"[policywatch] {words.comments_close.format(count=count, date=drafts[0].deadline)}"
     message = _message(subscription, title, bodies, "reminder", link)
     session.add(message)
     session.flush()

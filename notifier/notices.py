@@ -22,7 +22,7 @@ class Passage:
 @dataclass
 class Notice:
     change_id: int
-    kind: str  # new, changed, removed, restored, finalized
+    kind: str  # new, changed, removed, restored, finalized, repealed, expired
     source: str
     title: str
     url: str
@@ -44,7 +44,16 @@ class Notice:
     # On a page's notice: what happened to its attachments in the same crawl (kind, title, url).
     attachment_changes: list[tuple[str, str, str]] = field(default_factory=list)
     document_id: int | None = None
-    related_document_id: int | None = None  # a finalized event's draft
+    related_document_id: int | None = None  # a finalized event's draft, a repeal's cause, a reprint's original
+    # A reprint's original: where it was first seen and when (a subscriber told then is not told again).
+    original_source: str | None = None
+    original_seen: str | None = None
+    # On an original's notice: its reprints in the same message (source, title, url).
+    republished: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def reprint_of(self) -> int | None:
+        return self.related_document_id if self.kind == "new" else None
 
 
 @dataclass

@@ -49,6 +49,18 @@ class Document(Base):
             sqlite_where=text("status = 'draft'"),
             postgresql_where=text("status = 'draft'"),
         ),
+        Index(
+            "ix_documents_reprint_of",
+            "reprint_of",
+            sqlite_where=text("reprint_of IS NOT NULL"),
+            postgresql_where=text("reprint_of IS NOT NULL"),
+        ),
+        Index(
+            "ix_documents_valid_until",
+            "valid_until",
+            sqlite_where=text("valid_until IS NOT NULL"),
+            postgresql_where=text("valid_until IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,10 +84,19 @@ class Document(Base):
     # A file (pdf, docx, ofd…) rather than a web page; an attachment names the page that links it.
     file_type: Mapped[str | None] = mapped_column(String(10))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", name="fk_documents_parent_id"))
+    # The same policy first seen on another source: this document republishes it (monitor/detect/reprints.py).
+    reprint_of: Mapped[int | None] = mapped_column(ForeignKey("documents.id", name="fk_documents_reprint_of"))
+    # Its own 文号, so a repeal clause naming it finds it through an index.
+    doc_number: Mapped[str | None] = mapped_column(String(100), index=True)
+    # The end of a stated validity (有效期至…, ISO date): the daily check reads a range of this index.
+    valid_until: Mapped[str | None] = mapped_column(String(10))
+    # Seen flipping between versions it had: its events wait until it settles (monitor/detect/flapping.py).
+    flapping_since: Mapped[datetime | None]
 
     source: Mapped[Source] = relationship()
     current_version: Mapped[Version | None] = relationship(foreign_keys=[current_version_id], post_update=True)
     parent: Mapped[Document | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    original: Mapped[Document | None] = relationship(remote_side=[id], foreign_keys=[reprint_of])
 
 
 class Version(Base):
@@ -184,12 +205,13 @@ class Fetch(Base):
     rendered: Mapped[bool] = mapped_column(default=False)  # fetched through the browser
 
 
-ChangeKind = Literal["new", "changed", "removed", "restored", "finalized"]
+ChangeKind = Literal["new", "changed", "removed", "restored", "finalized", "repealed", "expired"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
 
 
 class Change(Base):
-    """An event a watcher is told about: new, changed, removed, restored, finalized."""
+    """An event a watcher is told about: new, changed, removed, restored, finalized; repealed and
+    expired (the document stopped being in force: related_document_id is what repealed it)."""
 
     __tablename__ = "changes"
 
@@ -199,7 +221,8 @@ class Change(Base):
     kind: Mapped[ChangeKind] = mapped_column(String(20), index=True)
     old_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
     new_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
-    # For finalized: the draft this document is the final version of.
+    # For finalized: the draft this document is the final version of; for repealed: the document
+    # that repealed it; for new: the original this document reprints.
     related_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     detected_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     added_chars: Mapped[int] = mapped_column(default=0)
@@ -227,6 +250,9 @@ class Subscription(Base):
     digest_at: Mapped[str] = mapped_column(String(5), default="08:00", server_default="08:00")
     quiet_hours: Mapped[str | None] = mapped_column(String(11))
     last_digest_at: Mapped[datetime | None]  # the end of the period the last digest covered
+    kinds: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")  # empty: every kind of event
+    # once: a reprint of a policy the subscriber was told about is not a message of its own; each: it is.
+    reprints: Mapped[str] = mapped_column(String(10), default="once", server_default="once")
     remind_days: Mapped[int | None]  # remind of open drafts whose comment deadline is this near
     last_reminder_on: Mapped[str | None] = mapped_column(String(10))  # local date of the last reminder
     follows: Mapped[list[Follow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)

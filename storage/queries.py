@@ -142,9 +142,17 @@ class Rhythm:
 
 
 def subscribe(
-    session: Session, address: str, sources: list[str], keywords: list[str], channel: str, rhythm: Rhythm | None = None
+    session: Session,
+    address: str,
+    sources: list[str],
+    keywords: list[str],
+    channel: str,
+    rhythm: Rhythm | None = None,
+    kinds: list[str] | None = None,
+    reprints: str = "once",
 ) -> Subscription:
-    """Create the subscription, or replace the filters and rhythm of an existing one for the address."""
+    """Create the subscription, or replace the filters and rhythm of an existing one for the
+    address. kinds: the kinds of event it wants (none: all); reprints: once or each."""
     subscription = session.scalar(
         select(Subscription).where(Subscription.channel == channel, Subscription.address == address)
     )
@@ -152,6 +160,7 @@ def subscribe(
         subscription = Subscription(channel=channel, address=address, created_at=utcnow())
         session.add(subscription)
     subscription.sources, subscription.keywords = sorted(set(sources)), sorted(set(keywords))
+    subscription.kinds, subscription.reprints = sorted(set(kinds or [])), reprints
     rhythm = rhythm or Rhythm()
     if rhythm.rhythm != subscription.rhythm:
         subscription.last_digest_at = utcnow()  # a digest covers what happens from now on

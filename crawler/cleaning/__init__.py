@@ -7,6 +7,7 @@ from .extract import Rules, clean
 # by an older cleaner are then re-cleaned from their raw HTML before anything is compared with
 # them (crawler/rebaseline.py). 2: shapes, body edges, WeChat, titles robust to figures. 3: the
 # 公文 elements around the body (official.py), data tables and their rowspans, site-name tab titles.
-CLEANER_VERSION = 3
+# 4: validity (validity.py: a page's marker, a stated period, repeal clauses).
+CLEANER_VERSION = 4
 
 __all__ = ["CLEANER_VERSION", "Attachment", "Block", "CleanDocument", "Meta", "Rules", "clean"]

@@ -38,6 +38,11 @@ class Meta:
     signatory: str | None = None
     signed_on: str | None = None
     note: str | None = None
+    # Validity (validity.py): the page's mark that it is no longer in force, the last day it says it
+    # is valid, and the documents (titles, 文号) it repeals.
+    validity: Literal["repealed", "expired"] | None = None
+    valid_until: str | None = None
+    repeals: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -22,6 +22,7 @@ from .gone import says_not_found
 from .meta import extract_meta
 from .tables import expand_rowspans
 from .title import find_title, strip_status_prefix
+from .validity import read_validity
 from .wechat import is_wechat, read_wechat
 
 MIN_BODY_CHARS = 40
@@ -80,8 +81,7 @@ def _parse(html: bytes | str, encoding: str | None) -> tuple[Element, str | None
 
 def _title(root: Element, rules: Rules, container: Element | None, tab_title: str, tags: dict, blocks: list) -> str:
     titled = dom.select(root, rules.title_selector) if rules.title_selector else []
-    title = " ".join(text_of(titled[0]).split()) if titled else find_title(root, container, tab_title, tags, blocks)
-    return strip_status_prefix(title)
+    return " ".join(text_of(titled[0]).split()) if titled else find_title(root, container, tab_title, tags, blocks)
 
 
 def _container(root: Element, rules: Rules, blocks: list[TextBlock], weighed: Weighed) -> Element | None:
@@ -125,7 +125,8 @@ def _clean(html: bytes | str, url: str | None, rules: Rules, encoding: str | Non
     blocks = segment(root)
     weighed = block_values(blocks)
     container = wechat.content if wechat and not rules.content_selector else _container(root, rules, blocks, weighed)
-    title = (wechat.title if wechat else "") or _title(root, rules, container, tab_title, tags, blocks)
+    marked_title = (wechat.title if wechat else "") or _title(root, rules, container, tab_title, tags, blocks)
+    title = strip_status_prefix(marked_title)  # [已结束], 【已废止】: a state of the document, not its name
     body = body_blocks(blocks, weighed.values, container, title) if container is not None else []
 
     doc = CleanDocument(title=title, encoding=used)
@@ -139,7 +140,9 @@ def _clean(html: bytes | str, url: str | None, rules: Rules, encoding: str | Non
     if chars < MIN_BODY_CHARS and not (attachments and chars >= MIN_COVER_NOTE_CHARS):
         doc.no_document = "too_little_text"
         return doc
-    doc.meta = extract_meta(_header_text(blocks, body), [b.text for b in body], title, tags)
+    header, paragraphs = _header_text(blocks, body), [b.text for b in body]
+    doc.meta = extract_meta(header, paragraphs, title, tags)
+    read_validity(doc.meta, marked_title, header, paragraphs)
     if wechat:
         doc.meta.source = wechat.account or doc.meta.source
         doc.meta.publish_date = wechat.publish_date or doc.meta.publish_date

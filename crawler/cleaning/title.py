@@ -22,7 +22,9 @@ from .names import is_chrome_named
 _TITLE_NAMES = re.compile(r"title|tit\d*\b|headline|bt\b|biaoti|articlename", re.IGNORECASE)
 _TITLE_HINTS = ("tit", "headline", "bt", "biaoti", "articlename")
 _SITE_SEPARATORS = re.compile(r"\s*(?:[|｜_—–]|-{1,2}|\s-\s|——)\s*")
-_STATUS_PREFIX = re.compile(r"^\s*[\[【［](?:已结束|已截止|正在进行|进行中|征集中|已完成)[\]】］]\s*")
+_STATUS_PREFIX = re.compile(
+    r"^\s*[\[【［](?:已结束|已截止|正在进行|进行中|征集中|已完成|已?废止|已?失效|已?廢止)[\]】］]\s*"
+)
 _MIN, _MAX = 4, 160
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _EMPHASIS = ("strong", "b", "font")

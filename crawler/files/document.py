@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..cleaning.document import Block, CleanDocument
 from ..cleaning.meta import extract_meta
+from ..cleaning.validity import read_validity
 from .read import FileText
 
 _LABEL = re.compile(r"^\s*(?:附件\s*[\d一二三四五六七八九十]*\s*[:：.、]?\s*)")
@@ -42,5 +43,7 @@ def file_document(text: FileText, name: str | None, url: str) -> CleanDocument:
     body = list(text.paragraphs)
     if body and not sheet and "".join(body[0].split()) == "".join(title.split()):
         body = body[1:]  # the title line is the title, not the text's first paragraph
-    meta = extract_meta("\n".join(text.paragraphs[:6]), body, title, {})
+    header = "\n".join(text.paragraphs[:6])
+    meta = extract_meta(header, body, title, {})
+    read_validity(meta, title, header, body)
     return CleanDocument(title=title, meta=meta, blocks=[Block("paragraph", p) for p in body])

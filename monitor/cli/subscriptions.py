@@ -9,6 +9,7 @@ from collections.abc import Callable
 from notifier.address import channel_of
 from notifier.rhythm import RHYTHMS, clock, quiet_window
 from storage import Database, Subscription, queries
+from storage.models import CHANGE_KINDS
 
 from ..config import ConfigError, Settings
 from .common import AddCommand, UsageError, current, find_document
@@ -49,7 +50,9 @@ def _describe(sub: Subscription) -> str:
     when = sub.rhythm if sub.rhythm == "immediate" else f"{sub.rhythm} digest at {sub.digest_at}"
     quiet = f", quiet {sub.quiet_hours}" if sub.quiet_hours else ""
     remind = f"; deadline reminders {sub.remind_days}d ahead" if sub.remind_days else ""
-    return f"{sub.address} ({sub.channel}) to {scope}{words}; {when}{quiet}{remind}"
+    kinds = f"; only {', '.join(sub.kinds)}" if sub.kinds else ""
+    reprints = "; every reprint" if sub.reprints == "each" else ""
+    return f"{sub.address} ({sub.channel}) to {scope}{words}{kinds}{reprints}; {when}{quiet}{remind}"
 
 
 def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
@@ -61,7 +64,9 @@ def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
     rhythm = queries.Rhythm(args.digest, args.at, args.quiet, args.remind_deadlines)
     db = Database(settings.database_url)
     with db.session() as session:
-        sub = queries.subscribe(session, args.address, args.source, args.keyword, channel, rhythm)
+        sub = queries.subscribe(
+            session, args.address, args.source, args.keyword, channel, rhythm, args.kind, args.reprints
+        )
         print(f"subscribed {_describe(sub)}")
     return 0
 
@@ -101,6 +106,19 @@ def register(add: AddCommand) -> None:
         type=_checked("quiet hours", quiet_window),
         metavar="HH:MM-HH:MM",
         help="hold immediate messages during these local hours",
+    )
+    p.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        choices=CHANGE_KINDS,
+        help="only events of this kind (repeatable), e.g. --kind repealed --kind expired",
+    )
+    p.add_argument(
+        "--reprints",
+        choices=("once", "each"),
+        default="once",
+        help="once: a reprint of a policy you were told about is not news; each: it is",
     )
     p.add_argument(
         "--remind-deadlines",

@@ -5,8 +5,9 @@ sets its clock to three days before the draft's comment deadline (a reminder), a
 to the next morning (the digest). Both land in the mail sink with one-click unsubscribe links.
 
 One policy is published only as a PDF attached to a cover note. Between the crawls the site edits
-two documents and that PDF, publishes the final version of a draft at another address, and takes
-one page down, while its chrome (counters, sidebars, timestamps) changes on every request.
+two documents and that PDF, publishes the final version of a draft at another address, republishes
+a plan in another section (a reprint), publishes a decision repealing a policy by its 文号 (a
+repeal), and takes one page down, while its chrome (counters, sidebars, timestamps) changes on every request.
 Nothing leaves 127.0.0.1.
 """
 
@@ -27,7 +28,7 @@ from ..diff.render_html import render_page
 from ..diff.render_text import render_terminal
 from ..ops import periodic
 from ..present import change_line
-from .files import cover_note, pdf_bytes
+from .files import cover_note, local_copy, pdf_bytes, repealing_notice
 from .mailsink import MailSink
 from .samples import load_sample
 from .site import DemoSite
@@ -172,10 +173,13 @@ def _change_the_site(site: DemoSite, paths: dict[str, str]) -> None:
         site.edit(paths[key], old, new)
     _edit_pdf(site)
     final_path = site.publish("zfxxgk", "nx-final", "/zfxxgk/zcwj/202106/t20210630_2468.html")
+    site.publish("szf", local_copy(load_sample("wansheng-plan")))
+    site.publish("szf", repealing_notice(load_sample("yunnan-opinion")))
     site.remove(paths["alxa"])
     print(
         "\nthe site changes: two documents and the PDF edited, the final text of the Ningxia draft published at "
-        f"{final_path}, one page removed; counters, sidebars and timestamps changed on every request"
+        f"{final_path}, a plan republished by another section, a decision repealing the Yunnan opinion by its "
+        "文号, one page removed; counters, sidebars and timestamps changed on every request"
     )
 
 

@@ -129,3 +129,31 @@ def cover_note(sample: Sample) -> Sample:
         doc_number=sample.doc_number,
         issuer=sample.issuer,
     )
+
+
+def local_copy(sample: Sample) -> Sample:
+    """A county republishing a policy with a local note below it: a reprint, not news."""
+    return Sample(
+        name=f"{sample.name}-copy",
+        title=sample.title,
+        paragraphs=[*sample.paragraphs, "结合我县实际，县科技局负责牵头落实，各乡镇配合做好相关工作。"],
+        publish_date=sample.publish_date,
+        issuer="县人民政府办公室",
+    )
+
+
+def repealing_notice(sample: Sample) -> Sample:
+    """A later decision ending a policy by its 文号: its repeal is an event of the policy."""
+    return Sample(
+        name=f"{sample.name}-repeal",
+        title="关于废止部分行政规范性文件的决定",
+        paragraphs=[
+            "各州、市人民政府，省直各委、办、厅、局：",
+            "为维护法制统一，经清理，省人民政府决定废止下列行政规范性文件：",
+            f"1.《{sample.title}》（{sample.doc_number}）",
+            "本决定自公布之日起施行。",
+        ],
+        publish_date="2024-03-01",
+        doc_number="雲政發〔2024〕9號",
+        issuer=sample.issuer,
+    )

@@ -6,6 +6,7 @@ second time, and events and their outbox messages are written in one transaction
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from typing import cast
 
@@ -21,10 +22,14 @@ from storage.runqueue import OPEN
 
 from ..diff import DocumentDiff, diff_texts
 from ..diff.excerpt import excerpts
+from .flapping import held
 from .linking import DraftIndex, find_draft, title_core, without_comment_call
+from .reprints import mark_reprints
 from .substance import attached_texts, not_part_of_a_cover_note, substance
+from .validity import expire_due, record_validity
 
 EXCERPTS_PER_EVENT = 8
+CONTENT_KINDS = ("new", "changed", "removed", "restored", "finalized")  # what a page's content did
 SUMMARY_CHARS = 160
 
 
@@ -53,19 +58,28 @@ def pending_runs(session: Session, runs: list[Run]) -> list[int]:
     return sorted(set(earlier) | {run.id for run in runs})
 
 
-def detect(session: Session, run_ids: list[int], run_by_source: dict[int, int] | None = None) -> list[Change]:
+def detect(
+    session: Session, run_ids: list[int], run_by_source: dict[int, int] | None = None, confirm_crawls: int = 1
+) -> list[Change]:
     """Create the events the documents fetched in these runs call for; returns them (flushed,
     with ids). Only those documents can have changed, so the cost follows the runs, not the
-    history; each document's last event is found through its index, not by grouping them all."""
+    history; each document's last event about its content is found through its index, not by
+    grouping them all (repealed and expired say nothing about the content). A change waits while
+    the page flaps or until confirm_crawls fetches saw it (flapping.py)."""
     fetched = select(Fetch.document_id).where(Fetch.run_id.in_(run_ids), Fetch.document_id.is_not(None))
     last_change = aliased(Change)
-    last_id = select(func.max(Change.id)).where(Change.document_id == Document.id).correlate(Document)
+    last_id = (
+        select(func.max(Change.id))
+        .where(Change.document_id == Document.id, Change.kind.in_(CONTENT_KINDS))
+        .correlate(Document)
+    )
     rows = session.execute(
         select(
             Document.id,
             Document.source_id,
             Document.current_version_id,
             Document.gone_since,
+            Document.flapping_since,
             func.length(Version.text).label("length"),
             last_change,
         )
@@ -79,7 +93,8 @@ def detect(session: Session, run_ids: list[int], run_by_source: dict[int, int] |
     with session.no_autoflush:
         for row in rows:
             decision = _decide(row.current_version_id, row.gone_since is not None, row[-1])
-            if decision is None:
+            kind = decision[0] if decision else None
+            if held(session, row.id, row.flapping_since, kind, confirm_crawls, now) or decision is None:
                 continue
             kind, old_id = decision
             change = Change(
@@ -212,9 +227,12 @@ def notice_for(session: Session, change: Change) -> Notice:
     notice.facts = [(label, meta[key]) for key, label in labels if meta.get(key)]
     if change.kind in ("new", "finalized") and shown is not None:
         notice.summary = shown.text[:SUMMARY_CHARS] + ("…" if len(shown.text) > SUMMARY_CHARS else "")
-    if change.related_document is not None:
-        notice.related_url = change.related_document.url
-        notice.related_title = change.related_document.title
+    related = change.related_document
+    if related is not None:
+        notice.related_url, notice.related_title = related.url, related.title
+        if change.kind == "new":  # a reprint: its original was news when first seen
+            notice.original_source = related.source.name
+            notice.original_seen = f"{related.first_seen_at:%Y-%m-%dT%H:%M:%S}"
     notice.file_type = document.file_type
     if document.parent is not None:
         notice.parent_url, notice.parent_title = document.parent.url, document.parent.title
@@ -227,13 +245,19 @@ def notice_for(session: Session, change: Change) -> Notice:
     return notice
 
 
-def detect_and_enqueue(session: Session, runs: list[Run], delivery: compose.Delivery) -> list[Change]:
-    """Events for the runs' sources, their counts on each run, and the outbox messages: one unit."""
+def detect_and_enqueue(
+    session: Session, runs: list[Run], delivery: compose.Delivery, confirm_crawls: int = 1, today: date | None = None
+) -> list[Change]:
+    """Events for the runs' sources, their counts on each run, and the outbox messages: one unit.
+    Besides the pages' own events: finals of drafts, reprints, repeals, and what expired by today."""
     run_by_source = {run.source_id: run.id for run in runs}
     run_ids = pending_runs(session, runs)
-    changes = detect(session, run_ids, run_by_source)
+    changes = detect(session, run_ids, run_by_source, confirm_crawls)
     _update_title_cores(session, changes)
     changes += link_finals(session, changes)
+    mark_reprints(session, changes)
+    changes += record_validity(session, changes)
+    changes += expire_due(session, today or utcnow().date())
     for run in runs:
         mine = [c for c in changes if c.run_id == run.id]
         run.documents_new = sum(c.kind == "new" for c in mine)

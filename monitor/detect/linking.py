@@ -68,7 +68,7 @@ def title_core(title: str) -> str:
 
 
 @lru_cache(maxsize=32)
-def _shingles(text: str) -> frozenset[str]:
+def shingles(text: str) -> frozenset[str]:
     """A text's character 3-grams; cached, because one draft is weighed against many finals."""
     squashed = _NOISE.sub("", text)
     return frozenset(squashed[i : i + SHINGLE] for i in range(len(squashed) - SHINGLE + 1))
@@ -76,8 +76,8 @@ def _shingles(text: str) -> frozenset[str]:
 
 def containment(part: str | frozenset[str], whole: str | frozenset[str]) -> float:
     """Share of part's 3-grams found in whole's (either may be a precomputed 3-gram set)."""
-    mine = part if isinstance(part, frozenset) else _shingles(part)
-    theirs = whole if isinstance(whole, frozenset) else _shingles(whole)
+    mine = part if isinstance(part, frozenset) else shingles(part)
+    theirs = whole if isinstance(whole, frozenset) else shingles(whole)
     return len(mine & theirs) / len(mine) if mine else 0.0
 
 
@@ -169,7 +169,7 @@ class DraftIndex:
     def grams(self, draft_id: int) -> frozenset[str]:
         """The draft's 3-gram set: many finals may be weighed against one draft."""
         if draft_id not in self._grams:
-            self._grams[draft_id] = _shingles(self._texts[draft_id][1])
+            self._grams[draft_id] = shingles(self._texts[draft_id][1])
         return self._grams[draft_id]
 
     def remove(self, draft_id: int) -> None:
@@ -243,7 +243,7 @@ class _Final:
     @property
     def grams(self) -> frozenset[str]:
         if self._grams is None:
-            self._grams = _shingles(self.text)
+            self._grams = shingles(self.text)
         return self._grams
 
     def may_be_in(self, draft_grams: frozenset[str]) -> bool:

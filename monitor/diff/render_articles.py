@@ -60,3 +60,8 @@ def articles_html(rows: list[Row], old_title: str, new_title: str) -> str:
     return template("articles_page.html").render(
         rows=rows, words=STATUS_WORDS, old_title=old_title, new_title=new_title
     )
+
+
+def articles_fragment(rows: list[Row]) -> str:
+    """The 修订对照表 alone, for the web diff's articles view."""
+    return template("articles_table.html").render(rows=rows, words=STATUS_WORDS)

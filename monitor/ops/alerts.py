@@ -1,5 +1,6 @@
 """Ops alerts: a source failing run after run, a listing that names no documents (at once), a
-crawl stuck past its time limit. One message when an incident opens, one when it closes."""
+crawl stuck past its time limit, pages flapping between versions.
+One message when an incident opens, one when it closes."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from storage import OutboxMessage, Run, Source, utcnow
 from storage.models import Incident
 from storage.runqueue import OPEN
 from storage.runs import NO_DOCUMENTS
+
+from ..detect.flapping import flapping_pages
 
 HISTORY = 20
 
@@ -55,6 +58,19 @@ def problems(runs: list[Run], after_failures: int) -> list[Problem]:
     return found
 
 
+def flapping_problem(session: Session, source_id: int) -> Problem | None:
+    """Pages of the source serving two versions in turn (monitor/detect/flapping.py)."""
+    pages = flapping_pages(session, source_id)
+    if not pages:
+        return None
+    shown = "; ".join(f"{url} (since {since:%Y-%m-%d %H:%M} UTC)" for url, since in pages[:5])
+    more = f" and {len(pages) - 5} more" if len(pages) > 5 else ""
+    return Problem(
+        "flapping",
+        f"{len(pages)} page(s) flip between versions; their events wait until they settle: {shown}{more}",
+    )
+
+
 def finished_runs(session: Session, source_id: int) -> list[Run]:
     """The source's newest finished runs, newest first: enough to judge its health."""
     query = (
@@ -70,6 +86,9 @@ def open_incidents(session: Session, source_id: int) -> list[Incident]:
 def review(session: Session, source: Source, ops_email: str | None, after_failures: int) -> list[Incident]:
     """Open and close the source's incidents; queue one message per opening and per closing."""
     current = {p.kind: p for p in problems(finished_runs(session, source.id), after_failures)}
+    flapping = flapping_problem(session, source.id)
+    if flapping is not None:
+        current[flapping.kind] = flapping
     open_ = {i.kind: i for i in open_incidents(session, source.id)}
     changed = []
     for kind, problem in current.items():

@@ -154,7 +154,8 @@ def finish(db: Database, settings: Settings, run_ids: list[int]) -> tuple[list[R
     """Detect the closed runs' changes, queue and send notifications."""
     with db.session() as session:
         runs = [run for run_id in run_ids if (run := session.get(Run, run_id)) is not None]
-        detect_and_enqueue(session, [run for run in runs if run.status not in OPEN], settings.delivery())
+        closed = [run for run in runs if run.status not in OPEN]
+        detect_and_enqueue(session, closed, settings.delivery(), settings.detect.confirm_crawls)
         summaries = [
             RunSummary(
                 run.source.name,

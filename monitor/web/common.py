@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 
 from crawler.cleaning.urls import link_or_nothing
 from notifier.address import shown
+from notifier.wording import ZH
 from storage import Change, Document, Source, Version, queries, utcnow
+from storage.models import CHANGE_KINDS
 
 from ..config import Settings
 from ..diff.render_html import stylesheet
@@ -27,8 +29,8 @@ from ..diff.render_html import stylesheet
 HERE = Path(__file__).parent
 Row = TypeVar("Row", Document, Version, Change)
 PER_PAGE = 50
-KINDS = ("new", "changed", "removed", "restored", "finalized")
-KIND_LABELS = {"new": "新发布", "changed": "已修改", "removed": "已删除", "restored": "已恢复", "finalized": "正式稿"}
+KINDS = CHANGE_KINDS
+KIND_LABELS = ZH.kinds
 PERIODS = {"today": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=31)}
 
 # Autoescaped (crawled text is hostile); the diff stylesheet is ours.

@@ -17,9 +17,11 @@ from sqlalchemy import select
 from storage import Change, Document, Fetch, Version, queries
 from storage.models import Link
 
-from ..detect import similarity
-from ..detect.changes import change_diff
+from ..detect import reprints, similarity, validity
+from ..detect.changes import change_diff, change_texts
 from ..diff import DocumentDiff, diff_texts
+from ..diff.articles import compare_articles
+from ..diff.render_articles import articles_fragment
 from ..diff.render_html import render_fragment
 from ..evidence.originals import original_of
 from .common import (
@@ -93,6 +95,8 @@ def document_page(request: Request, s: Db, document_id: int) -> HTMLResponse:
         finalized=finalized,
         related=related,
         attachments=queries.attachments_of(s, document_id),
+        standing=validity.standing(s, document),
+        republications=reprints.republications(s, document_id),
     )
 
 
@@ -126,9 +130,16 @@ def _diff_view(
     diff: DocumentDiff,
     view: str,
     permalink: str,
+    texts: tuple[str, str] | None = None,
     **context: object,
 ) -> HTMLResponse:
-    """The diff page: inline or side by side first, as the link asked."""
+    """The diff page: inline or side by side first, as the link asked; or article by article
+    (texts: what is compared, when not the versions' own texts)."""
+    if view == "articles":
+        old_text, new_text = texts or (old.text if old else "", new.text if new else "")
+        fragment = articles_fragment(compare_articles(old_text, new_text))
+    else:
+        fragment = render_fragment(diff, view)
     return page(
         request,
         "diff.html",
@@ -137,7 +148,7 @@ def _diff_view(
         new=new,
         view=view,
         permalink=permalink,
-        fragment=Markup(render_fragment(diff, view)),
+        fragment=Markup(fragment),
         **{"change": None, **context},
     )
 
@@ -154,7 +165,8 @@ def diff_form(old: int, new: int) -> RedirectResponse:
 
 
 @router.get("/changes/{change_id}")
-def change_page(request: Request, s: Db, change_id: int, view: str = "side") -> HTMLResponse:
+def change_page(request: Request, s: Db, change_id: int, view: str = "changes") -> HTMLResponse:
+    """A change opens on its changed passages; the whole text is one click away."""
     change = get_change(s, change_id)
     return _diff_view(
         request,
@@ -163,6 +175,7 @@ def change_page(request: Request, s: Db, change_id: int, view: str = "side") -> 
         change_diff(change),
         view,
         f"/changes/{change_id}",
+        change_texts(change),
         change=change,
     )
 

@@ -144,7 +144,8 @@ class DiffOut(BaseModel):
 
 
 class ChangeOut(BaseModel):
-    """A change event: new, changed, removed, restored, finalized (related_url: the draft)."""
+    """A change event: new, changed, removed, restored, finalized, repealed, expired (related_url: the
+    draft a final finalizes, the original a reprint republishes, the document that repealed it)."""
 
     id: int
     kind: str
@@ -158,6 +159,9 @@ class ChangeOut(BaseModel):
     added_chars: int
     removed_chars: int
     related_url: str | None
+    reprint_of: int | None  # a new document republishing this one
+    by: int | None  # a repealed document: the one that repealed it
+    draft_id: int | None  # a finalized document: its draft
     run_id: int | None
     file_type: str | None  # pdf, docx, ofd…; null for a web page
     parent_url: str | None  # the page an attachment belongs to; null for pages and listed files

@@ -48,7 +48,7 @@ def test_an_attachment_is_a_document_of_its_page_and_its_edit_is_its_own_event(
     assert attachment.file_type == "pdf" and attachment.parent_id == documents[site.url(page)].id
     assert attachment.title == final.title
     first = mail.messages()[-1].get_body(("plain",)).get_content()
-    assert f"Attachments: 新发布 new {final.title} {site.url(pdf)}" in first  # on the page's notice
+    assert f"附件: 新发布 {final.title} {site.url(pdf)}" in first  # on the page's notice
     new = {c["url"]: c for c in workspace.changes("--kind", "new")}
     assert new[site.url(pdf)]["parent_url"] == site.url(page) and new[site.url(page)]["parent_url"] is None
 
@@ -60,7 +60,7 @@ def test_an_attachment_is_a_document_of_its_page_and_its_edit_is_its_own_event(
     diff = workspace.cli("diff", str(changed[0]["id"])).stdout
     assert "4家 → 5家" in diff
     told = mail.messages()[-1].get_body(("plain",)).get_content()
-    assert f"Attachment (PDF) of: {cover_note(final).title} {site.url(page)}" in told and "5家" in told
+    assert f"附件，所属页面 (PDF): {cover_note(final).title} {site.url(page)}" in told and "5家" in told
 
 
 def _fetches(workspace):

@@ -24,14 +24,17 @@ def test_the_demo_shows_edits_a_final_and_the_edited_pdf(tmp_path):
     assert "finalized" in out and "400家 → 500家" in out  # the draft against its final
     assert "dabancheng-plan.pdf" in out and "3 家 → 5 家" in out  # the PDF attachment's edit
     assert "removed" in out
+    assert "(reprint of: " in out and "repealed" in out and "(by: " in out  # a republished plan, a repeal
     mails = [
         message_from_bytes(p.read_bytes(), policy=policy.default)
         for p in sorted((tmp_path / "demo" / "mail").glob("*.eml"))
     ]
     to_digest = [m for m in mails if m["To"] == "digest@example.org"]
-    assert [m["Subject"].split(":")[0] for m in to_digest] == ["[policywatch] 1 draft", "[policywatch] daily digest"]
+    subjects = [m["Subject"] for m in to_digest]
+    assert subjects[0].startswith("[policywatch] 1 份征求意见稿") and subjects[1].startswith("[policywatch] 每日汇总")
     reminder, digest = (m.get_body(("plain",)).get_content() for m in to_digest)
-    assert "2021-05-12 (3 days left)" in reminder and "nxkjtgyc@163.com" in reminder
-    assert "【nx-kjt】" in digest and "正式稿 finalized" in digest
+    assert "2021-05-12 (还剩 3 天)" in reminder and "nxkjtgyc@163.com" in reminder
+    assert "反馈方式:" in reminder and "邮编:750001" in reminder and "传真" in reminder  # the whole block
+    assert "【nx-kjt】" in digest and "正式稿" in digest
     assert all("/unsubscribe/" in m["List-Unsubscribe"] for m in mails)
     assert len(mails) >= 4

@@ -55,7 +55,7 @@ def test_a_final_on_another_site_is_linked_to_its_draft(workspace, site, mail):
     assert "意见反馈截止时间" not in out  # the call for comments is left out of the comparison
     assert "(moved from" in out  # sections (十五) and (十六) changed places
     last = mail.messages()[-1]
-    assert "1 finalized" in last["Subject"]
+    assert "1 正式稿" in last["Subject"]
     body = last.get_body(("plain",)).get_content()
     assert site.url(draft) in body
     assert body.count(site.url(final)) == 1  # one entry for the final: new, and the draft's final

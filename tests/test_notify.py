@@ -33,10 +33,10 @@ def test_one_digest_per_crawl_with_text_and_html(workspace, site, mail):
     to_narrow = [m for m in messages if m["To"] == "narrow@example.org"]
     assert len(to_reader) == 2 and len(to_narrow) == 1  # the narrow one saw nothing in the second crawl
     first = to_reader[0]
-    assert "2 new" in first["Subject"]
+    assert "2 新发布" in first["Subject"]  # the wording is Chinese by default
     assert first.get_body(("plain",)).get_content_charset() == "utf-8"
     changed = to_reader[1]
-    assert "changed" in changed["Subject"] and "重庆市万盛经开区" in changed["Subject"]
+    assert "已修改" in changed["Subject"] and "重庆市万盛经开区" in changed["Subject"]
     text = changed.get_body(("plain",)).get_content()
     html = changed.get_body(("html",)).get_content()
     assert "[-80%-]{+85%+}" in text  # the whole value, not one digit
@@ -100,7 +100,7 @@ def test_keyword_subscription_only_gets_matching_documents(workspace, site, mail
     workspace.crawl()
 
     [message] = mail.messages()
-    assert "达坂城" in message["Subject"] and "1 new" in message["Subject"]
+    assert "达坂城" in message["Subject"] and "1 新发布" in message["Subject"]
 
 
 def test_an_address_the_server_cannot_take_fails_alone(workspace, site, tmp_path):

@@ -141,7 +141,7 @@ def test_following_a_draft_brings_its_final_whatever_the_filters(workspace, site
 
     [request] = receiver.requests
     body = request.json()["message"]
-    assert "正式稿 finalized" in body and "万盛" not in body
+    assert "正式稿" in body and "万盛" not in body
     [message] = mail.messages()
-    assert message["To"] == "szf-only@example.org" and "finalized" in message["Subject"]
-    assert "1 finalized" in message["Subject"] and "changed" not in message["Subject"]
+    assert message["To"] == "szf-only@example.org" and "正式稿" in message["Subject"]
+    assert "1 正式稿" in message["Subject"] and "已修改" not in message["Subject"]

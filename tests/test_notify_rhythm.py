@@ -50,10 +50,10 @@ def test_a_daily_digest_comes_at_its_hour_grouped_by_source_oldest_first_and_onl
     assert _send(workspace, start + timedelta(hours=3, minutes=5)) == 0  # nothing twice
 
     [digest] = mail.messages()
-    assert digest["To"] == "daily@example.org" and "daily digest: 3 events" in digest["Subject"]
+    assert digest["To"] == "daily@example.org" and "每日汇总: 3 条动态" in digest["Subject"]
     text = digest.get_body(("plain",)).get_content()
     assert text.index("【kjfw】") < text.index("【zfxxgk】")  # grouped by source
-    assert text.index("新发布 new | kjfw") < text.index("已修改 changed | kjfw")  # oldest first
+    assert text.index("新发布 | kjfw") < text.index("已修改 | kjfw")  # oldest first
     assert "[-80%-]{+85%+}" in text  # the whole value, not one digit
     assert _send(workspace, start + timedelta(days=1, hours=3)) == 0  # a day with nothing: no message
     assert len(mail.messages()) == 1
@@ -115,9 +115,9 @@ def test_deadline_reminders_come_once_a_day_with_how_to_comment_until_the_final(
     assert _send(workspace, morning(9) + timedelta(hours=8)) == 0  # once a day
     reminders = [m for m in mail.messages() if m["To"] == "deadlines@example.org"]
     [reminder] = reminders
-    assert "comments close by 2021-05-12" in reminder["Subject"]
+    assert "2021-05-12 截止反馈" in reminder["Subject"]
     text = reminder.get_body(("plain",)).get_content()
-    assert "3 days left" in text and "nxkjtgyc@163.com" in text and "2021年5月12日" in text
+    assert "还剩 3 天" in text and "nxkjtgyc@163.com" in text and "2021年5月12日" in text
     site.publish("zfxxgk", "nx-final")
     workspace.crawl()  # the final is linked: the draft is no longer open
     before = len(mail.messages())

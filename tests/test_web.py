@@ -79,6 +79,21 @@ def test_from_this_weeks_changes_to_a_side_by_side_draft_final_diff_in_three_cli
     assert page.locator("table.side").is_visible()
 
 
+def test_an_edit_opens_on_its_changes_each_with_an_anchor_and_the_keys_j_and_k(web, browser):
+    base, workspace = web
+    changed = workspace.changes("--kind", "changed", "--source", "kjfw")[0]
+    page = browser.new_page()
+    page.goto(f"{base}/changes/{changed['id']}")
+    assert page.locator("#pw-only").is_checked()  # only the changed passages, with their context
+    assert page.locator("#change-1").is_visible() and "85%" in page.locator("#change-1").inner_text()
+    page.keyboard.press("j")
+    page.wait_for_function("location.hash === '#change-1'")
+    page.click("#view-side")  # each view has its own address
+    assert page.url.endswith("view=side") and page.locator("table.side").is_visible()
+    page.click("#view-articles")
+    assert page.url.endswith("view=articles") and page.locator("table.articles").count() == 1
+
+
 def test_search_a_two_character_word_open_a_document_and_follow_draft_to_final(web, browser):
     base, _ = web
     page = browser.new_page()
@@ -152,6 +167,8 @@ def test_a_search_of_the_document_list_is_a_feed_linked_from_the_list(web, brows
     assert "征求意见稿" in finals_only.entries[0].title and "nx-kjt" in finals_only.entries[0].summary
     changed = feedparser.parse(_get(base + "/changes.atom?source=kjfw&kind=changed"))
     assert [e.tags[0].term for e in changed.entries] == ["changed"] and "kjfw" in changed.entries[0].summary
+    passage = changed.entries[0].content[0].value  # what changed, not only counts
+    assert "<del>" in passage and "<ins>" in passage and "85%" in passage and "80%" in passage
     nothing = feedparser.parse(_get(base + "/changes.atom?q=" + urllib.parse.quote("没有这样的词语组合")))
     assert not nothing.bozo and nothing.entries == []
 

@@ -9,13 +9,23 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from storage import queries, utcnow
+from storage import Change, queries, utcnow
 
+from ..detect.changes import change_diff
+from ..diff.excerpt import Excerpt, excerpts
 from ..present import iso
 from .common import Db, ListQuery, document_filter, templates
 
 router = APIRouter(include_in_schema=False)
 FEED_ENTRIES = 100
+PASSAGES_PER_ENTRY = 4
+
+
+def _passages(change: Change) -> list[Excerpt]:
+    """What changed, for an entry comparing two versions (a feed reader shows it, not counts)."""
+    if change.old_version_id is None or change.new_version_id is None or change.kind in ("repealed", "expired"):
+        return []
+    return excerpts(change_diff(change), limit=PASSAGES_PER_ENTRY)
 
 
 @router.get("/changes.atom")
@@ -30,6 +40,7 @@ def atom(
     query = request.url.query
     body = templates.get_template("changes.atom").render(
         changes=rows,
+        passages={c.id: _passages(c) for c in rows},
         title=" · ".join(x for x in (among.source, asked.q.strip(), kind) if x),
         self_url=str(request.url),
         html_url=f"{base}/?{query}" if query else f"{base}/changes",

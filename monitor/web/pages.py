@@ -165,15 +165,16 @@ def diff_form(old: int, new: int) -> RedirectResponse:
 
 
 @router.get("/changes/{change_id}")
-def change_page(request: Request, s: Db, change_id: int, view: str = "changes") -> HTMLResponse:
-    """A change opens on its changed passages; the whole text is one click away."""
+def change_page(request: Request, s: Db, change_id: int, view: str = "") -> HTMLResponse:
+    """An edit opens on its changed passages (the whole text one click away); a draft and its
+    final, two documents, side by side."""
     change = get_change(s, change_id)
     return _diff_view(
         request,
         change.old_version,
         change.new_version,
         change_diff(change),
-        view,
+        view or ("side" if change.kind == "finalized" else "changes"),
         f"/changes/{change_id}",
         change_texts(change),
         change=change,

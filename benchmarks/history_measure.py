@@ -17,15 +17,17 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from crawler.feed.service import serve
 from crawler.source import Politeness, Source
 from monitor.config import Settings
 from monitor.demo.mailsink import free_port
+from monitor.detect.reprints import mark_reprints
 from monitor.ops import status
 from monitor.ops.crawl import finish
 from monitor.ops.runner import crawl_options
-from storage import Database, Document, Fetch, Version, queries, utcnow
+from storage import Change, Database, Document, Fetch, Version, queries, utcnow
 from storage.runqueue import queue_run
 from storage.runs import ensure_source
 
@@ -196,10 +198,30 @@ def files(db: Database) -> dict[str, float]:
     return {"disk: database file": float(size)}
 
 
+def _reprints(db: Database) -> dict[str, float]:
+    """Reprint detection alone, over the `new` events of a crawl's 2,000 documents (each time
+    rolled back): the title-core lookup against the whole history, and the texts it compares."""
+
+    def once() -> None:
+        with Session(db.engine) as session:
+            changes = list(
+                session.scalars(
+                    select(Change)
+                    .join(Document, Document.id == Change.document_id)
+                    .where(Document.source.has(name="bench0"), Change.kind == "new")
+                )
+            )
+            mark_reprints(session, changes)
+            session.rollback()
+
+    return {"reprint detection (2,000 new documents)": _median(once, 3)}
+
+
 def measure(db: Database, folder: Path) -> dict[str, float]:
     warm(db)
     since = utcnow()
     figures = _crawls(db)
+    figures |= _reprints(db)
     figures |= _commands(db, since)
     figures |= _web(db, folder)
     return figures | _disk(db) | files(db)

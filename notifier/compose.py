@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -15,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from crawler.cleaning.urls import link_or_nothing
 from storage import Follow, OutboxMessage, Subscription, utcnow
+from storage.search_query import Query, parse, simplified
 
 from . import markdown
 from .notices import DraftReminder, Notice
 from .rhythm import quiet_until
-from .unsubscribe import unsubscribe_url
+from .unsubscribe import manage_url, unsubscribe_url
 from .wording import ZH, Wording, wording
 
 _env = Environment(
@@ -30,6 +32,8 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.filters["link"] = link_or_nothing
+_env.filters["manage"] = manage_url
+markdown.environment.filters["manage"] = manage_url
 
 
 def local_time(moment: str, timezone: str) -> str:
@@ -59,10 +63,24 @@ class Delivery:
 
 
 def selects(subscription: Subscription, source: str, text: str) -> bool:
-    """The subscription's filters take a document of this source with this text."""
+    """The subscription's filters take a document of this source with this text. A keyword is
+    a search (words all present, "a phrase", -excluded, OR), simplified and traditional alike."""
     if subscription.sources and source not in subscription.sources:
         return False
-    return not subscription.keywords or any(word in text for word in subscription.keywords)
+    if not subscription.keywords:
+        return True
+    plain = _simplified(text)
+    return any(_query(word).matches(plain) for word in subscription.keywords)
+
+
+@lru_cache(maxsize=512)
+def _query(words: str) -> Query:
+    return parse(words, lambda word: [word])
+
+
+@lru_cache(maxsize=64)
+def _simplified(text: str) -> str:
+    return simplified(text)
 
 
 def matches(subscription: Subscription, notice: Notice) -> bool:

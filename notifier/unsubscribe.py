@@ -31,6 +31,12 @@ def unsubscribe_url(base_url: str, secret: str | None, subscription: Subscriptio
     return f"{base_url.rstrip('/')}/unsubscribe/{token(secret, subscription)}"
 
 
+def manage_url(unsubscribe: str) -> str:
+    """The page where the same token changes what the subscription is told (monitor/web/subscribe.py)."""
+    base, _, value = unsubscribe.rpartition("/unsubscribe/")
+    return f"{base}/manage/{value}"
+
+
 def subscription_for(session: Session, secret: str | None, value: str) -> Subscription | None:
     """The subscription a token names, if it is genuine and still exists."""
     number, _, signature = value.partition(".")

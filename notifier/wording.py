@@ -29,6 +29,7 @@ class Wording:
     characters: str  # "{added} … {removed}"
     key_changes: str
     unsubscribe: str
+    manage: str
     digest: dict[str, str]  # rhythm: heading
     reminder: str  # "{n} drafts"
     days_left: str  # "{n}"
@@ -63,6 +64,7 @@ ZH = Wording(
     characters="新增 {added} 字，删除 {removed} 字",
     key_changes="要点变化",
     unsubscribe="退订（一键）",
+    manage="管理订阅",
     digest={"daily": "每日汇总", "weekly": "每周汇总"},
     reminder="{n} 份征求意见稿即将截止反馈",
     days_left="还剩 {n} 天",
@@ -94,6 +96,7 @@ EN = Wording(
     characters="+{added} / -{removed} characters",
     key_changes="Key changes",
     unsubscribe="Unsubscribe (one click)",
+    manage="Change what you receive",
     digest={"daily": "daily digest", "weekly": "weekly digest"},
     reminder="comments on {n} draft(s) close soon",
     days_left="{n} day(s) left",

@@ -170,6 +170,10 @@ def subscribe(
     return subscription
 
 
+def subscription_of(session: Session, address: str, channel: str) -> Subscription | None:
+    return session.scalar(select(Subscription).where(Subscription.channel == channel, Subscription.address == address))
+
+
 def follow(session: Session, address: str, document_id: int, channel: str) -> Subscription:
     """The address is told about this document whatever its filters say. A new address gets a
     subscription whose source filter names no source, so it hears of followed documents only."""

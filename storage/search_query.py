@@ -43,6 +43,12 @@ class Query:
     def empty(self) -> bool:
         return not self.clauses
 
+    def matches(self, text: str) -> bool:
+        """The query applied to one text (already in simplified characters), as a subscription's
+        filter: each clause has one of its phrases, no excluded phrase is there."""
+        wanted = all(any(p.text in text for p in clause) for clause in self.clauses)
+        return not self.empty and wanted and not any(p.text in text for p in self.excluded)
+
     def phrases(self) -> list[str]:
         """The wanted phrases as typed, longest first: what a snippet marks."""
         return sorted({p.text for clause in self.clauses for p in clause}, key=len, reverse=True)

@@ -1,7 +1,8 @@
 """`policywatch serve`: the researchers' web page and its JSON API, over the same database.
 
 create_app() only assembles: one router per audience — HTML pages (pages.py), the JSON API
-(api.py), Atom feeds (feeds.py), admin (admin.py), unsubscribe links (unsubscribe.py) —
+(api.py), Atom feeds (feeds.py), admin (admin.py), unsubscribe links (unsubscribe.py),
+watchers' own subscriptions (subscribe.py) —
 sharing the helpers in common.py.
 """
 
@@ -19,7 +20,7 @@ from storage import Database, search
 
 from .. import __version__
 from ..config import Settings
-from . import admin, api, feeds, pages, unsubscribe
+from . import admin, api, feeds, pages, subscribe, unsubscribe
 from .common import HERE
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,14 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.stop, app.state.indexed = threading.Event(), threading.Event()
     app.state.admin_throttle = admin.Throttle()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (pages.router, feeds.router, api.router, api.health, admin.router, unsubscribe.router):
+    for router in (
+        pages.router,
+        feeds.router,
+        api.router,
+        api.health,
+        admin.router,
+        unsubscribe.router,
+        subscribe.router,
+    ):
         app.include_router(router)
     return app

@@ -2,7 +2,7 @@
 
 create_app() only assembles: one router per audience — HTML pages (pages.py), the JSON API
 (api.py), Atom feeds (feeds.py), admin (admin.py), unsubscribe links (unsubscribe.py),
-watchers' own subscriptions (subscribe.py) —
+watchers' own subscriptions (subscribe.py), sources for ops (sources.py) —
 sharing the helpers in common.py.
 """
 
@@ -20,7 +20,7 @@ from storage import Database, search
 
 from .. import __version__
 from ..config import Settings
-from . import admin, api, feeds, pages, subscribe, unsubscribe
+from . import admin, api, feeds, pages, sources, subscribe, unsubscribe
 from .common import HERE
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         admin.router,
         unsubscribe.router,
         subscribe.router,
+        sources.router,
     ):
         app.include_router(router)
     return app

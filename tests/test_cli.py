@@ -14,7 +14,14 @@ CHANGE_FIELDS = {
     "added_chars": int,
     "removed_chars": int,
 }
-NULLABLE_FIELDS = {"old_version": int, "new_version": int, "related_url": str}
+NULLABLE_FIELDS = {
+    "old_version": int,
+    "new_version": int,
+    "related_url": str,
+    "reprint_of": int,
+    "by": int,
+    "draft_id": int,
+}
 
 
 def test_changes_json_shape_and_filters(workspace, site):
@@ -45,6 +52,9 @@ def test_text_listing_and_unknown_ids(workspace, site):
 
     listing = workspace.cli("changes").stdout
     assert "new" in listing and "重庆市万盛经开区创建市级高新技术产业开发区工作方案" in listing
+    [new] = workspace.changes()
+    shown = workspace.cli("diff", str(new["id"])).stdout  # the same count in both
+    assert f"+{new['added_chars']} / -0 characters" in shown
 
     missing = workspace.cli("diff", "999", check=False)
     assert missing.returncode == 1 and missing.stderr.strip() == "policywatch: error: no change with id 999"

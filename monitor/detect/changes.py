@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased, object_session
 
 from notifier import compose
 from notifier.notices import Mark, Notice, Passage
+from notifier.wording import ZH
 from storage import Change, Document, Fetch, Run, Version, utcnow
 from storage.db import row
 from storage.models import Link
@@ -26,7 +27,7 @@ from .flapping import held
 from .linking import DraftIndex, find_draft, title_core, without_comment_call
 from .reprints import mark_reprints
 from .substance import attached_texts, not_part_of_a_cover_note, substance
-from .validity import expire_due, record_validity
+from .validity import ENDED_KINDS, expire_due, record_validity
 
 EXCERPTS_PER_EVENT = 8
 CONTENT_KINDS = ("new", "changed", "removed", "restored", "finalized")  # what a page's content did
@@ -80,7 +81,7 @@ def detect(
             Document.current_version_id,
             Document.gone_since,
             Document.flapping_since,
-            func.length(Version.text).label("length"),
+            func.length(func.replace(Version.text, "\n", "")).label("length"),  # as the diff counts
             last_change,
         )
         .outerjoin(Version, Version.id == Document.current_version_id)
@@ -282,7 +283,14 @@ def with_attachments(notices: list[Notice]) -> list[Notice]:
 
 def one_per_document(notices: list[Notice]) -> list[Notice]:
     """A new final that finalizes a draft is one entry, the finalized one (it says both: what the
-    final is, and what changed since the draft), not two with the same excerpt. Events of a
-    document at different times (new in the morning, edited at noon) stay apart in a digest."""
+    final is, and what changed since the draft), not two with the same excerpt; a document first
+    seen already repealed or expired is one entry, the new one saying so. Events of a document at
+    different times (new in the morning, edited at noon) stay apart in a digest."""
     finalized = {n.document_id for n in notices if n.kind == "finalized" and n.document_id is not None}
-    return [n for n in notices if not (n.kind == "new" and n.document_id in finalized)]
+    kept = [n for n in notices if not (n.kind == "new" and n.document_id in finalized)]
+    first_seen = {n.document_id: n for n in kept if n.kind in ("new", "finalized")}
+    ended = [n for n in kept if n.kind in ENDED_KINDS and n.document_id in first_seen]
+    for notice in ended:
+        first_seen[notice.document_id].facts.append(("效力", ZH.kinds[notice.kind]))
+    folded = {id(n) for n in ended}
+    return [n for n in kept if id(n) not in folded]

@@ -16,12 +16,26 @@ _PAGE_FILE = re.compile(r"\.[A-Za-z]{2,5}$")  # index.html, list.shtml: a file, 
 
 
 def seed_name(url: str) -> str:
-    """A readable name from the address: host without www, then the folders (www.gov.cn/zhengce/
-    zuixin/ → gov.cn-zhengce-zuixin)."""
+    """A short readable name from the address: the site without www. and its public suffix
+    (.gov.cn, .com.cn, .cn…), then the section's folders that say something (kjt.nx.gov.cn/kjt/
+    tzgg/ → kjt.nx-tzgg; www.gov.cn/zhengce/zuixin/ → gov-zhengce-zuixin)."""
     parts = urlsplit(url)
-    folders = [p for p in parts.path.split("/") if p and not _PAGE_FILE.search(p)]
-    name = "-".join([(parts.hostname or "site").removeprefix("www."), *folders])
+    host = (parts.hostname or "site").removeprefix("www.")
+    site = _SUFFIX.sub("", host) or host
+    labels = set(site.split("."))
+    folders = [
+        p
+        for p in parts.path.split("/")
+        if p and not _PAGE_FILE.search(p) and p.lower() not in _GENERIC and p not in labels and not p.isdigit()
+    ]
+    name = "-".join([site, *folders[-MAX_FOLDERS:]])
     return _NOT_NAME.sub("-", name).strip("-.")[:80] or "site"
+
+
+_SUFFIX = re.compile(r"\.(?:gov|com|org|edu|net)\.cn$|\.(?:cn|com|org|net)$")
+# Folders every CMS has, which tell nothing about the section.
+_GENERIC = {"col", "html", "site", "sites", "web", "portal", "channel", "channels", "cms", "www", "pub", "public"}
+MAX_FOLDERS = 3
 
 
 def _toml(value: str) -> str:

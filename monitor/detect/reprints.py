@@ -12,19 +12,22 @@ and the original's page lists where it was republished.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import cast
 
-from sqlalchemy import select, update
+import numpy as np
+from sqlalchemy import Row, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from storage import Change, Document, Version
 from storage.models import Source
 
-from .linking import containment, shingles
+from .similarity import shingle_hashes
 from .substance import attached_texts, not_part_of_a_cover_note, substance
 
 REPRINT_CONTAINMENT = 0.8  # of the original's 3-grams found in the reprint
 MIN_CORE = 6  # shorter title cores ("通知", "公告") say nothing about which policy it is
 MAX_ORIGINALS = 5  # earlier documents weighed per new one, oldest first
+TEXTS_PER_QUERY = 500
 
 
 def mark_reprints(session: Session, changes: list[Change]) -> list[Change]:
@@ -39,16 +42,46 @@ def mark_reprints(session: Session, changes: list[Change]) -> list[Change]:
     ).all()
     wanted = {row.id: row for row in rows if len(row.title_core) >= MIN_CORE}
     earlier = _earlier_by_core(session, {row.title_core for row in wanted.values()})
-    texts = _TextCache(session)
-    originals: dict[int, int] = {}
-    for document_id, row in sorted(wanted.items()):
-        for original in earlier.get((row.title_core, row.status), [])[:MAX_ORIGINALS]:
-            if original[0] >= document_id or original[1] == row.source_id:
-                continue
-            if containment(shingles(texts.of(original[0])), shingles(texts.of(document_id))) >= REPRINT_CONTAINMENT:
-                originals[document_id] = original[0]
+    candidates = {d: before for d, row in wanted.items() if (before := _earlier_elsewhere(d, row, earlier))}
+    grams = _grams(session, {*candidates, *(o[0] for originals in candidates.values() for o in originals)})
+    found: dict[int, int] = {}
+    for document_id, originals in sorted(candidates.items()):
+        mine = grams.get(document_id)
+        for original_id, _source in originals:
+            theirs = grams.get(original_id)
+            if mine is not None and theirs is not None and _contained(theirs, mine) >= REPRINT_CONTAINMENT:
+                found[document_id] = original_id
                 break
-    return _mark(session, originals, new)
+    return _mark(session, found, new)
+
+
+def _earlier_elsewhere(document_id: int, row: Row, earlier: dict) -> list[tuple[int, int]]:
+    """The first documents seen before this one, on other sources, with its title core and status."""
+    same = earlier.get((row.title_core, row.status), [])
+    return [o for o in same if o[0] < document_id and o[1] != row.source_id][:MAX_ORIGINALS]
+
+
+def _contained(part: np.ndarray, whole: np.ndarray) -> float:
+    """Share of part's 3-gram hashes in whole's (both sorted and unique)."""
+    return np.intersect1d(part, whole, assume_unique=True).size / part.size if part.size else 0.0
+
+
+def _grams(session: Session, document_ids: set[int]) -> dict[int, np.ndarray]:
+    """What each document says (its attachments', for a cover note) as its 3-gram hashes, read
+    in a few queries whatever the number of documents (numpy: a crawl may bring thousands)."""
+    found: dict[int, np.ndarray] = {}
+    ids = sorted(document_ids)
+    for start in range(0, len(ids), TEXTS_PER_QUERY):
+        chunk = ids[start : start + TEXTS_PER_QUERY]
+        attached = attached_texts(session, chunk)
+        rows = session.execute(
+            select(Document.id, Version.text)
+            .join(Version, Version.id == Document.current_version_id)
+            .where(Document.id.in_(chunk))
+        )
+        for document_id, text in rows:
+            found[document_id] = shingle_hashes(substance(text or "", attached.get(document_id)))
+    return found
 
 
 def _earlier_by_core(session: Session, cores: set[str]) -> dict[tuple[str, str], list[tuple[int, int]]]:
@@ -67,41 +100,28 @@ def _earlier_by_core(session: Session, cores: set[str]) -> dict[tuple[str, str],
     return found
 
 
-class _TextCache:
-    """What each document says (its attachments', for a cover note), read once."""
-
-    def __init__(self, session: Session) -> None:
-        self.session, self.texts = session, dict[int, str]()
-
-    def of(self, document_id: int) -> str:
-        if document_id not in self.texts:
-            text = self.session.scalar(
-                select(Version.text)
-                .join(Document, Document.current_version_id == Version.id)
-                .where(Document.id == document_id)
-            )
-            attached = attached_texts(self.session, [document_id]).get(document_id)
-            self.texts[document_id] = substance(text or "", attached)
-        return self.texts[document_id]
-
-
 def _mark(session: Session, originals: dict[int, int], new: dict[int, Change]) -> list[Change]:
     """Each reprint, and its attachments, name the original; so do their `new` events."""
     if not originals:
         return []
-    for document_id, original_id in originals.items():
-        session.execute(
-            update(Document)
-            .where((Document.id == document_id) | (Document.parent_id == document_id))
-            .values(reprint_of=original_id)
-        )
+    table = cast(Table, Document.__table__)
+    session.execute(
+        update(table).where(table.c.id == bindparam("reprint")).values(reprint_of=bindparam("original")),
+        [{"reprint": d, "original": o} for d, o in originals.items()],
+    )
     parents = session.execute(select(Document.id, Document.parent_id).where(Document.id.in_(new))).all()
     marked = []
     for document_id, parent_id in parents:
-        found = originals.get(document_id) or originals.get(parent_id or -1)
-        if found is not None:
-            new[document_id].related_document_id = found
+        original_id = originals.get(document_id) or originals.get(parent_id or -1)
+        if original_id is not None:
+            new[document_id].related_document_id = original_id
             marked.append(new[document_id])
+    attachments = [(d, originals[p]) for d, p in parents if p in originals]
+    if attachments:
+        session.execute(
+            update(table).where(table.c.id == bindparam("reprint")).values(reprint_of=bindparam("original")),
+            [{"reprint": d, "original": o} for d, o in attachments],
+        )
     return marked
 
 

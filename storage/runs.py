@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .db import row
@@ -77,7 +77,3 @@ def known_urls(session: Session, source_id: int, *, due_only: bool = True) -> tu
     due = [url for url, at in rows if not due_only or at is None or at <= now]
     resting = [url for url, at in rows if due_only and at is not None and at > now]
     return due, resting
-
-
-def count_documents(session: Session, source_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Document).where(Document.source_id == source_id)) or 0

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Float, MetaData, Row, String, Table, inspect, select
+from sqlalchemy import Column, Float, MetaData, Row, String, Table, bindparam, func, inspect, select
 from sqlalchemy.orm import Session
 
 from crawler.source import Source
-from storage import Run
+from storage import Document, Run
 from storage import Source as SourceRow
 from storage.models import Incident
 from storage.runqueue import OPEN
-from storage.runs import count_documents
 
 from ..present import iso
 from .alerts import HISTORY, consecutive_failures
@@ -21,7 +20,7 @@ from .schedule import JOB_TABLE
 
 
 def run_to_dict(run: Run | Row, source: str | None = None) -> dict:
-    """A run as plain data; a row from _recent_runs is given its source's name."""
+    """A run as plain data; a row from _run is given its source's name."""
     return {
         "id": run.id,
         "source": source or run.source.name,
@@ -75,12 +74,23 @@ _RUN_COLUMNS = [
 ]
 
 
+# Built once: status runs these for every source, and building a statement costs more than the
+# indexed read itself (ix_runs_source_newest, read backwards).
+_NEWEST_STATES = (
+    select(Run.id, Run.status).where(Run.source_id == bindparam("source_id")).order_by(Run.id.desc()).limit(HISTORY + 1)
+)
+_ONE_RUN = select(*_RUN_COLUMNS).where(Run.id == bindparam("run_id"))
+_DOCUMENTS = select(func.count()).select_from(Document).where(Document.source_id == bindparam("source_id"))
+
+
 def _recent_runs(session: Session, source_id: int) -> list[Row]:
-    """The source's newest runs, newest first, as plain rows: an open run (queued or running) is
-    always the newest one, so these answer "running", the last run and the failures in a row in
-    one indexed query."""
-    query = select(*_RUN_COLUMNS).where(Run.source_id == source_id).order_by(Run.id.desc()).limit(HISTORY + 1)
-    return list(session.execute(query))
+    """The source's newest runs' (id, status), newest first: an open run (queued or running) is
+    always the newest one, so these answer "running" and the failures in a row."""
+    return list(session.connection().execute(_NEWEST_STATES, {"source_id": source_id}))
+
+
+def _run(session: Session, run_id: int) -> Row:
+    return session.connection().execute(_ONE_RUN, {"run_id": run_id}).one()
 
 
 def _all_open_incidents(session: Session) -> dict[int, list[dict]]:
@@ -113,9 +123,9 @@ def source_status(session: Session, sources: list[Source]) -> list[dict]:
                 if source.render != "auto"
                 else (row.render if row and row.render else "static"),
                 "running": running,
-                "last_run": run_to_dict(finished[0], source.name) if finished else None,
+                "last_run": run_to_dict(_run(session, finished[0].id), source.name) if finished else None,
                 "next_run": next_runs.get(source.name),
-                "documents": count_documents(session, row.id) if row else 0,
+                "documents": session.connection().execute(_DOCUMENTS, {"source_id": row.id}).scalar() if row else 0,
                 "consecutive_failures": consecutive_failures(finished),
                 "incidents": incidents.get(row.id, []) if row else [],
             }

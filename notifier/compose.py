@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -46,6 +46,11 @@ def local_time(moment: str, timezone: str) -> str:
 
 
 _env.filters["local"] = local_time
+
+
+def local_today(timezone: str, now: datetime | None = None) -> date:
+    """The reader's date now (a validity period ends on a local day)."""
+    return (now or utcnow()).replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date()
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,15 @@ page flipping between two versions is one event, then flapping."""
 from __future__ import annotations
 
 import urllib.request
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from monitor.demo.files import docx_bytes
 from monitor.demo.samples import Sample, load_sample
 from monitor.detect.validity import expire_due
-from monitor.ops import alerts
-from storage import Document
+from monitor.ops import alerts, periodic
+from storage import Document, OutboxMessage
 from storage.models import Incident, Source
 
 from .webserver import serving
@@ -156,9 +156,14 @@ def test_a_page_marked_repealed_and_a_stated_validity_period_end_their_documents
     assert [c["title"] for c in workspace.changes("--kind", "repealed")] == [marked.title]
     with workspace.db.session() as session:
         assert expire_due(session, date(2030, 12, 31)) == []  # its last day is still valid
-        expired = expire_due(session, date(2031, 1, 1))  # the clock is injected
-        assert [c.document.title for c in expired] == [dated.title]
-        assert expire_due(session, date(2031, 1, 2)) == []  # once
+    workspace.cli("subscribe", "compliance@example.org", "--kind", "expired")
+    new_year = datetime(2030, 12, 31, 16, 30)  # 00:30 on 1 January in Shanghai: the clock is injected
+    assert periodic.send_expiries(workspace.db, workspace.settings(), new_year) == 1
+    assert [c["title"] for c in workspace.changes("--kind", "expired")] == [dated.title]
+    with workspace.db.session() as session:
+        [told] = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "compliance@example.org"))
+        assert "已失效" in told.subject and dated.title in told.body_text
+    assert periodic.send_expiries(workspace.db, workspace.settings(), new_year) == 0  # once
 
 
 def test_a_page_alternating_between_two_versions_is_one_event_then_flapping_then_settles(workspace, site):

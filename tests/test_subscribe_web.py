@@ -98,4 +98,8 @@ def test_self_service_refuses_chat_urls_and_needs_a_secret(workspace, site, mail
     with serving(workspace.settings(), port) as base:
         status, _, answer = _post(f"{base}/subscribe", {"address": "dingtalk://TOKEN/"})
         assert status == 400 and 'id="refused"' in answer
-    assert mail.messages() == [] and _subscriptions(workspace) == []
+        assert mail.messages() == []
+        asked = [_post(f"{base}/subscribe", {"address": "victim@example.org"})[0] for _ in range(5)]
+        assert asked == [200, 200, 200, 400, 400]  # the form is no way to flood an address
+        assert len(_mail_to(mail, "victim@example.org", 3)) == 3
+    assert _subscriptions(workspace) == []

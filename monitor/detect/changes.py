@@ -258,16 +258,21 @@ def detect_and_enqueue(
     changes += link_finals(session, changes)
     mark_reprints(session, changes)
     changes += record_validity(session, changes)
-    changes += expire_due(session, today or utcnow().date())
+    changes += expire_due(session, today or compose.local_today(delivery.timezone))
     for run in runs:
         mine = [c for c in changes if c.run_id == run.id]
         run.documents_new = sum(c.kind == "new" for c in mine)
         run.documents_changed = sum(c.kind in ("changed", "restored") for c in mine)
         run.documents_removed = sum(c.kind == "removed" for c in mine)
     session.execute(update(Run).where(Run.id.in_(run_ids)).values(changes_detected=True))
+    enqueue_notices(session, changes, delivery)
+    return changes
+
+
+def enqueue_notices(session: Session, changes: list[Change], delivery: compose.Delivery) -> None:
+    """The events' messages, in the events' transaction."""
     if changes and compose.subscriptions(session):  # rendering diffs for nobody is wasted work
         compose.enqueue(session, with_attachments([notice_for(session, c) for c in changes]), delivery)
-    return changes
 
 
 def with_attachments(notices: list[Notice]) -> list[Notice]:

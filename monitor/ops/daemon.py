@@ -63,10 +63,11 @@ def dispatch_outbox() -> None:
 
 
 def send_on_the_clock() -> None:
-    """Digests that are due and today's deadline reminders, composed then sent."""
+    """Digests that are due, today's deadline reminders and what expired, composed then sent."""
     if _daemon is not None:
         written = periodic.send_digests(_daemon.db, _daemon.settings)
         written += periodic.send_reminders(_daemon.db, _daemon.settings)
+        written += periodic.send_expiries(_daemon.db, _daemon.settings)
         if written:
             dispatch(_daemon.db, channels(_daemon.settings.smtp))
 

@@ -1,7 +1,8 @@
 """What the daemon sends on the clock rather than after a crawl: digests of a period's events
-(daily or weekly, at the subscriber's hour) and reminders of drafts whose comment deadline is
-near (once a day). Each is written with the subscription's bookkeeping in one transaction, so a
-digest or a reminder is composed once, whatever crashes; `now` is injectable for tests."""
+(daily or weekly, at the subscriber's hour), reminders of drafts whose comment deadline is near
+(once a day), and documents whose stated validity has ended (expired). Each is written with its
+bookkeeping in one transaction, so it is composed once, whatever crashes; `now` is injectable
+for tests."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from notifier.rhythm import digest_period
 from storage import Change, Database, Subscription, utcnow
 
 from ..config import Settings
-from ..detect.changes import notice_for, with_attachments
+from ..detect.changes import enqueue_notices, notice_for, with_attachments
 from ..detect.deadlines import OpenDraft, drafts_closing, how_to_comment
+from ..detect.validity import expire_due
 
 
 def send_digests(db: Database, settings: Settings, now: datetime | None = None) -> int:
@@ -83,3 +85,13 @@ def send_reminders(db: Database, settings: Settings, now: datetime | None = None
             written += compose.enqueue_reminder(session, subscription, mine, delivery) is not None
             subscription.last_reminder_on = today.isoformat()
     return written
+
+
+def send_expiries(db: Database, settings: Settings, now: datetime | None = None) -> int:
+    """Once a local day, even when nothing is crawled: documents whose stated validity ended
+    yesterday become `expired` events, told like any other."""
+    delivery = settings.delivery()
+    with db.session() as session:
+        expired = expire_due(session, compose.local_today(delivery.timezone, now))
+        enqueue_notices(session, expired, delivery)
+    return len(expired)

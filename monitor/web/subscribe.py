@@ -8,17 +8,20 @@ GETs only show (mail scanners follow links); every change is a POST.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from notifier.address import channel_of
 from notifier.channels import channels
 from notifier.optin import Offer, confirmation, offer_token, read_offer
 from notifier.outbox import dispatch
 from notifier.unsubscribe import subscription_for, token
-from storage import Subscription, queries, utcnow
+from storage import OutboxMessage, Subscription, queries, utcnow
 from storage.models import CHANGE_KINDS
 
 from ..config import Settings
@@ -26,6 +29,7 @@ from .common import Db, WriteDb, get_document, page, settings_of
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 RHYTHMS = ("immediate", "daily", "weekly")
+ASKS_PER_DAY = 3  # confirmation messages one address gets in a day, whoever asks
 
 
 def _ready(settings: Settings) -> bool:
@@ -67,10 +71,20 @@ def ask(
         return _refused(request, "not_ready", offer, title)
     if channel_of(offer.address) != "email":
         return _refused(request, "not_email", offer, title)
+    if _asked_lately(s, offer.address) >= ASKS_PER_DAY:  # the form must not become a way to send mail
+        return _refused(request, "too_often", offer, title)
     link = f"{settings.web.base_url.rstrip('/')}/subscribe/confirm/{offer_token(str(settings.notify.secret), offer)}"
     s.add(confirmation(offer, link, _what(offer, title), settings.delivery().words))
     background.add_task(dispatch, request.app.state.db, channels(settings.smtp))  # sent after the answer
     return page(request, "subscribe.html", state="sent", offer=offer, what=_what(offer, title))
+
+
+def _asked_lately(s: Session, address: str) -> int:
+    since = utcnow() - timedelta(days=1)
+    asked = select(func.count()).where(
+        OutboxMessage.recipient == address, OutboxMessage.kind == "confirm", OutboxMessage.created_at >= since
+    )
+    return s.scalar(asked) or 0
 
 
 def _refused(request: Request, state: str, offer: Offer, title: str | None) -> HTMLResponse:

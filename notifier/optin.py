@@ -18,8 +18,6 @@ from datetime import datetime, timedelta
 
 from storage import OutboxMessage
 
-from .wording import Wording
-
 OFFER_DAYS = 7
 MAX_TOKEN = 2000
 
@@ -60,9 +58,9 @@ def read_offer(secret: str | None, token: str, now: datetime) -> Offer | None:
     return offer if now - made <= timedelta(days=OFFER_DAYS) else None
 
 
-def confirmation(offer: Offer, link: str, what: str, words: Wording) -> OutboxMessage:
-    """The message asking the address to confirm; sent like any other, through the outbox."""
-    del words  # one bilingual message: the address has not chosen a language yet
+def confirmation(offer: Offer, link: str, what: str) -> OutboxMessage:
+    """The message asking the address to confirm, in both languages (the address has chosen
+    none yet); sent like any other, through the outbox."""
     text = (
         f"有人（希望是您）在 policywatch 订阅了：{what}\n"
         f"Someone (we hope you) asked policywatch to send {offer.address} messages about: {what}\n\n"

@@ -96,8 +96,13 @@ def test_self_service_refuses_chat_urls_and_needs_a_secret(workspace, site, mail
         workspace.config.read_text() + f'[web]\nbase_url = "http://127.0.0.1:{port}"\n[notify]\nsecret = "{SECRET}"\n'
     )
     with serving(workspace.settings(), port) as base:
-        status, _, answer = _post(f"{base}/subscribe", {"address": "dingtalk://TOKEN/"})
-        assert status == 400 and 'id="refused"' in answer
+        for refused in (
+            {"address": "dingtalk://TOKEN/"},
+            {"address": "a@b@c"},
+            {"address": "x@y.org", "source": "nope"},
+        ):
+            status, _, answer = _post(f"{base}/subscribe", refused)
+            assert status == 400 and 'id="refused"' in answer
         assert mail.messages() == []
         asked = [_post(f"{base}/subscribe", {"address": "victim@example.org"})[0] for _ in range(5)]
         assert asked == [200, 200, 200, 400, 400]  # the form is no way to flood an address

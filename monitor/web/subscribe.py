@@ -69,14 +69,21 @@ def ask(
     offer = Offer(address.strip(), q.strip(), source.strip(), document, utcnow().isoformat())
     if not _ready(settings):
         return _refused(request, "not_ready", offer, title)
-    if channel_of(offer.address) != "email":
+    if not _is_email(offer.address) or (offer.source and offer.source not in {x.name for x in settings.sources()}):
         return _refused(request, "not_email", offer, title)
     if _asked_lately(s, offer.address) >= ASKS_PER_DAY:  # the form must not become a way to send mail
         return _refused(request, "too_often", offer, title)
     link = f"{settings.web.base_url.rstrip('/')}/subscribe/confirm/{offer_token(str(settings.notify.secret), offer)}"
-    s.add(confirmation(offer, link, _what(offer, title), settings.delivery().words))
+    s.add(confirmation(offer, link, _what(offer, title)))
     background.add_task(dispatch, request.app.state.db, channels(settings.smtp))  # sent after the answer
     return page(request, "subscribe.html", state="sent", offer=offer, what=_what(offer, title))
+
+
+def _is_email(address: str) -> bool:
+    try:
+        return channel_of(address) == "email"
+    except ValueError:
+        return False
 
 
 def _asked_lately(s: Session, address: str) -> int:

@@ -114,7 +114,8 @@ def told_before(subscription: Subscription, notice: Notice) -> bool:
 def for_subscriber(subscription: Subscription, notices: list[Notice], followed: set[int]) -> list[Notice]:
     """The notices it wants; unless it asked for each reprint (reprints = "each"), a reprint goes
     under its original's entry when both are here, and is left out when it was told of the original."""
-    mine = [n for n in notices if wanted(subscription, n, followed)]
+    # Copies: what goes under an original differs from one subscriber to the next.
+    mine = [replace(n, republished=[], republished_changes=[]) for n in notices if wanted(subscription, n, followed)]
     if subscription.reprints == "each":
         return mine
     originals = {n.document_id: n for n in mine if n.reprint_of is None}
@@ -123,6 +124,7 @@ def for_subscriber(subscription: Subscription, notices: list[Notice], followed: 
         original = originals.get(notice.reprint_of) if notice.reprint_of is not None else None
         if original is not None:
             original.republished.append((notice.source, notice.title, notice.url))
+            original.republished_changes.append(notice.change_id)
         elif notice.reprint_of is None or not told_before(subscription, notice):
             kept.append(notice)
     return kept
@@ -188,7 +190,7 @@ def _message(
         kind=kind,
         subscription_id=subscription.id,
         unsubscribe_url=unsubscribe,
-        change_ids=[n.change_id for n in notices or []],
+        change_ids=[i for n in notices or [] for i in (n.change_id, *n.republished_changes)],
     )
 
 
@@ -205,7 +207,11 @@ def enqueue(
     for subscription in subscriptions(session):
         if subscription.rhythm != "immediate":
             continue
-        mine = for_subscriber(subscription, [replace(n, republished=[]) for n in notices], follows[subscription.id])
+        mine = for_subscriber(
+            subscription,
+            [replace(n, republished=[], republished_changes=[]) for n in notices],
+            follows[subscription.id],
+        )
         if not mine:
             continue
         link = unsubscribe_url(delivery.base_url, delivery.secret, subscription)
@@ -227,7 +233,9 @@ def enqueue_digest(
     followed: set[int],
 ) -> OutboxMessage | None:
     """The period's wanted events in one message, grouped by source, oldest first; none if none."""
-    chosen = for_subscriber(subscription, [replace(n, republished=[]) for n in notices], followed)
+    chosen = for_subscriber(
+        subscription, [replace(n, republished=[], republished_changes=[]) for n in notices], followed
+    )
     mine = sorted(chosen, key=lambda n: (n.source, n.detected_at))
     if not mine:
         return None

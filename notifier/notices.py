@@ -48,8 +48,9 @@ class Notice:
     # A reprint's original: where it was first seen and when (a subscriber told then is not told again).
     original_source: str | None = None
     original_seen: str | None = None
-    # On an original's notice: its reprints in the same message (source, title, url).
+    # On an original's notice: its reprints in the same message (source, title, url), and their events.
     republished: list[tuple[str, str, str]] = field(default_factory=list)
+    republished_changes: list[int] = field(default_factory=list)
 
     @property
     def reprint_of(self) -> int | None:

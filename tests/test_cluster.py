@@ -89,7 +89,7 @@ def _domain(run: Run, workspace: Workspace) -> str:
 
 
 def test_twelve_sources_each_crawled_once_each_domain_on_its_own_node(cluster, nodes):
-    cluster.cli("subscribe", "reader@example.org")
+    cluster.cli("subscribe", "reader@example.org", "--reprints", "each")  # the sites share their documents
     listed = json.loads(cluster.cli("nodes", "--json").stdout)  # each checked end to end
     assert [row["error"] for row in listed] == [None, None, None]
 
@@ -108,11 +108,11 @@ def test_twelve_sources_each_crawled_once_each_domain_on_its_own_node(cluster, n
         assert session.scalar(select(func.count(Version.id))) == 12
         assert [c.kind for c in session.scalars(select(Change))] == ["new"] * 12
     [message] = cluster.mail.messages()  # one crawl, one message; the second crawl found nothing
-    assert "12 new" in message["Subject"]
+    assert "12 新发布" in message["Subject"]
 
 
 def test_a_node_killed_mid_crawl_crashes_its_runs_and_they_move_for_the_next_slot(cluster, nodes, sites):
-    cluster.cli("subscribe", "reader@example.org")
+    cluster.cli("subscribe", "reader@example.org", "--reprints", "each")  # the sites share their documents
     node_urls = [n.url for n in nodes]
     victim_url = ranked(HOSTS[0], node_urls)[0]
     victim = next(n for n in nodes if n.url == victim_url)
@@ -147,7 +147,7 @@ def test_a_node_killed_mid_crawl_crashes_its_runs_and_they_move_for_the_next_slo
             assert all(d.current_version is not None and d.current_version.text for d in documents)
             assert sorted(c.kind for c in session.scalars(select(Change))) == ["new"] * 12  # each once
         told = [m for m in cluster.mail.messages() if m["To"] == "reader@example.org"]
-        assert sum(int(m["Subject"].split(" new")[0].split()[-1]) for m in told) == 12  # nothing lost or doubled
+        assert sum(int(m["Subject"].split(" 新发布")[0].split()[-1]) for m in told) == 12  # nothing lost or doubled
     finally:
         victim.start()
 

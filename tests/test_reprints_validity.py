@@ -120,6 +120,9 @@ def test_reprints_seen_in_the_same_crawl_as_their_original_go_under_its_entry(wo
     assert len(messages) == 1
     body = messages[0].get_body(("plain",)).get_content()
     assert body.count("== 新发布") == 1 and "另有转载" in body
+    with workspace.db.session() as session:
+        [message] = session.scalars(select(OutboxMessage))
+        assert sorted(message.change_ids) == sorted(c["id"] for c in news)  # the reprints were told, under it
 
 
 def test_a_later_document_repealing_an_earlier_one_by_its_number_makes_a_repealed_event(workspace, site, mail):

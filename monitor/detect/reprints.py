@@ -101,28 +101,19 @@ def _earlier_by_core(session: Session, cores: set[str]) -> dict[tuple[str, str],
 
 
 def _mark(session: Session, originals: dict[int, int], new: dict[int, Change]) -> list[Change]:
-    """Each reprint, and its attachments, name the original; so do their `new` events."""
+    """Each reprint, and its attachments new with it, name the original; so do their `new` events."""
     if not originals:
         return []
+    parents = session.execute(select(Document.id, Document.parent_id).where(Document.id.in_(new))).all()
+    named = {d: o for d, p in parents if (o := originals.get(d) or originals.get(p or -1)) is not None}
     table = cast(Table, Document.__table__)
     session.execute(
         update(table).where(table.c.id == bindparam("reprint")).values(reprint_of=bindparam("original")),
-        [{"reprint": d, "original": o} for d, o in originals.items()],
+        [{"reprint": d, "original": o} for d, o in named.items()],
     )
-    parents = session.execute(select(Document.id, Document.parent_id).where(Document.id.in_(new))).all()
-    marked = []
-    for document_id, parent_id in parents:
-        original_id = originals.get(document_id) or originals.get(parent_id or -1)
-        if original_id is not None:
-            new[document_id].related_document_id = original_id
-            marked.append(new[document_id])
-    attachments = [(d, originals[p]) for d, p in parents if p in originals]
-    if attachments:
-        session.execute(
-            update(table).where(table.c.id == bindparam("reprint")).values(reprint_of=bindparam("original")),
-            [{"reprint": d, "original": o} for d, o in attachments],
-        )
-    return marked
+    for document_id, original_id in named.items():
+        new[document_id].related_document_id = original_id
+    return [new[d] for d in named]
 
 
 def republications(session: Session, original_id: int) -> list[tuple[int, str, str, str]]:

@@ -94,8 +94,8 @@ def detect(
     with session.no_autoflush:
         for row in rows:
             decision = _decide(row.current_version_id, row.gone_since is not None, row[-1])
-            kind = decision[0] if decision else None
-            if held(session, row.id, row.flapping_since, kind, confirm_crawls, now) or decision is None:
+            # held() first, even with no event due: a flapping page that settled loses its mark.
+            if held(session, row.id, row.flapping_since, decision and decision[0], confirm_crawls, now) or not decision:
                 continue
             kind, old_id = decision
             change = Change(
@@ -111,7 +111,7 @@ def detect(
             elif kind == "removed":
                 change.removed_chars = row.length or 0
             else:
-                stats = _diff(_text(session, old_id), _text(session, row.current_version_id)).stats
+                stats = cached_diff(_text(session, old_id), _text(session, row.current_version_id)).stats
                 change.added_chars, change.removed_chars = stats.added_chars, stats.removed_chars
             changes.append(change)
     session.add_all(changes)
@@ -140,24 +140,36 @@ def change_texts(change: Change) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=32)
-def _diff(old_text: str, new_text: str) -> DocumentDiff:
+def cached_diff(old_text: str, new_text: str) -> DocumentDiff:
     """Detection counts a change's characters and the notice shows its passages: one diff for both."""
     return diff_texts(old_text, new_text)
 
 
 def change_diff(change: Change) -> DocumentDiff:
-    return _diff(*change_texts(change))
+    return cached_diff(*change_texts(change))
 
 
-def _update_title_cores(session: Session, changes: list[Change]) -> None:
+def _update_document_columns(session: Session, changes: list[Change]) -> None:
+    """What a document's new version says that is looked up by index: its title core (linking,
+    reprints, repeals by title), its 文号 (repeals by number), the last day it says it is valid."""
     document_of = {c.new_version_id: c.document_id for c in changes if c.new_version_id is not None}
     if not document_of:
         return
-    titles = session.execute(select(Version.id, Version.title).where(Version.id.in_(document_of))).all()
+    rows = session.execute(select(Version.id, Version.title, Version.meta).where(Version.id.in_(document_of))).all()
     table = cast(Table, Document.__table__)
     session.execute(
-        update(table).where(table.c.id == bindparam("document")).values(title_core=bindparam("core")),
-        [{"document": document_of[version_id], "core": title_core(title)} for version_id, title in titles],
+        update(table)
+        .where(table.c.id == bindparam("document"))
+        .values(title_core=bindparam("core"), doc_number=bindparam("number"), valid_until=bindparam("until")),
+        [
+            {
+                "document": document_of[version_id],
+                "core": title_core(title),
+                "number": (meta or {}).get("doc_number") and str(meta["doc_number"])[:100],
+                "until": (meta or {}).get("valid_until"),
+            }
+            for version_id, title, meta in rows
+        ],
     )
 
 
@@ -254,7 +266,7 @@ def detect_and_enqueue(
     run_by_source = {run.source_id: run.id for run in runs}
     run_ids = pending_runs(session, runs)
     changes = detect(session, run_ids, run_by_source, confirm_crawls)
-    _update_title_cores(session, changes)
+    _update_document_columns(session, changes)
     changes += link_finals(session, changes)
     mark_reprints(session, changes)
     changes += record_validity(session, changes)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from crawler.cleaning.meta import DOC_NUMBER
@@ -27,23 +27,12 @@ ENDED_KINDS = ("repealed", "expired")
 
 
 def record_validity(session: Session, changes: list[Change]) -> list[Change]:
-    """For the documents these events gave a new version: keep their 文号 and stated end, and make
-    the events their markers and repeal clauses call for."""
+    """The events the markers and repeal clauses of the documents' new versions call for (their
+    文号 and stated end are kept on the document by detection, changes.py)."""
     versions = {c.new_version_id: c for c in changes if c.kind in ("new", "changed", "restored") and c.new_version_id}
     if not versions:
         return []
     rows = session.execute(select(Version.id, Version.meta).where(Version.id.in_(versions))).all()
-    session.execute(
-        update(Document),
-        [
-            {
-                "id": versions[version_id].document_id,
-                "doc_number": (meta or {}).get("doc_number") and str(meta["doc_number"])[:100],
-                "valid_until": (meta or {}).get("valid_until"),
-            }
-            for version_id, meta in rows
-        ],
-    )
     found: list[Change] = []
     for version_id, meta in rows:
         change = versions[version_id]

@@ -18,7 +18,7 @@ from storage import Change, Document, Fetch, Version, queries
 from storage.models import Link
 
 from ..detect import reprints, similarity, validity
-from ..detect.changes import change_diff, change_texts
+from ..detect.changes import cached_diff, change_texts
 from ..diff import DocumentDiff, diff_texts
 from ..diff.articles import compare_articles
 from ..diff.render_articles import articles_fragment
@@ -169,14 +169,15 @@ def change_page(request: Request, s: Db, change_id: int, view: str = "") -> HTML
     """An edit opens on its changed passages (the whole text one click away); a draft and its
     final, two documents, side by side."""
     change = get_change(s, change_id)
+    texts = change_texts(change)  # read once: for the character diff and for the articles view
     return _diff_view(
         request,
         change.old_version,
         change.new_version,
-        change_diff(change),
+        cached_diff(*texts),
         view or ("side" if change.kind == "finalized" else "changes"),
         f"/changes/{change_id}",
-        change_texts(change),
+        texts,
         change=change,
     )
 

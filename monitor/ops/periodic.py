@@ -7,7 +7,6 @@ for tests."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -68,7 +67,7 @@ def _reminders_for(subscription: Subscription, drafts: list[OpenDraft], followed
 def send_reminders(db: Database, settings: Settings, now: datetime | None = None) -> int:
     """Once a local day per subscriber who asked: the open drafts whose deadline is near."""
     delivery = settings.delivery()
-    today = (now or utcnow()).replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(delivery.timezone)).date()
+    today = compose.local_today(delivery.timezone, now)
     written = 0
     with db.session() as session:
         asking = [

@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crawler.cleaning.urls import absolute_link
 
-from ..config import ConfigError, check_seeds
-from ..onboard.findings import look
+from ..config import ConfigError, Settings, check_seeds
+from ..onboard.findings import Findings, look
 from ..onboard.seed import free_path, seed_name, seed_text, write_seed
 from ..onboard.show import report_text
 from ..ops import status
@@ -30,11 +30,12 @@ def sources_page(request: Request, s: Db) -> HTMLResponse:
     return page(request, "sources.html", report=report, added=request.query_params.get("added", ""))
 
 
-def _checked_url(url: str) -> str:
+def _look(settings: Settings, url: str, render: str) -> Findings:
+    """The dry run `try` does, of an http(s) address only; ConfigError otherwise."""
     url = url.strip()
     if absolute_link(url) != url:
         raise ConfigError(f"not an http(s) URL: {url!r}")
-    return url
+    return look(url, settings.crawl, render if render in RENDERS else "auto")
 
 
 @router.post("/admin/sources/preview")
@@ -48,7 +49,7 @@ def preview(
     _require_admin(request, token)
     settings = settings_of(request)
     try:
-        found = look(_checked_url(url), settings.crawl, render if render in RENDERS else "auto")
+        found = _look(settings, url, render)
     except ConfigError as exc:
         return _refused(request, str(exc))
     return page(
@@ -78,7 +79,7 @@ def add_source(
         sources, _problems = check_seeds(settings.seeds_dir)
         names_used = {source.name for source in sources}
         free_path(settings.seeds_dir, name, names_used)  # refused before the dry run, not after
-        found = look(_checked_url(url), settings.crawl, render if render in RENDERS else "auto")
+        found = _look(settings, url, render)
         if found.kind == "nothing":
             return _refused(request, found.problem or "the address shows no documents: no seed written")
         write_seed(settings.seeds_dir, name, seed_text(found), names_used)

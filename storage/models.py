@@ -29,6 +29,11 @@ class Source(Base):
     render: Mapped[str | None] = mapped_column(String(10))
 
 
+def _partial_index(name: str, column: str, condition: str) -> Index:
+    """An index of the rows meeting the condition only, on SQLite and PostgreSQL alike."""
+    return Index(name, column, sqlite_where=text(condition), postgresql_where=text(condition))
+
+
 class Document(Base):
     """One watched URL. Its current version is what the last good fetch saw."""
 
@@ -37,30 +42,10 @@ class Document(Base):
     # with statistics still finds them selective when most documents are neither, and pages that
     # are neither touch no index page on insert (migration 0013).
     __table_args__ = (
-        Index(
-            "ix_documents_parent_id",
-            "parent_id",
-            sqlite_where=text("parent_id IS NOT NULL"),
-            postgresql_where=text("parent_id IS NOT NULL"),
-        ),
-        Index(
-            "ix_documents_drafts",
-            "first_seen_at",
-            sqlite_where=text("status = 'draft'"),
-            postgresql_where=text("status = 'draft'"),
-        ),
-        Index(
-            "ix_documents_reprint_of",
-            "reprint_of",
-            sqlite_where=text("reprint_of IS NOT NULL"),
-            postgresql_where=text("reprint_of IS NOT NULL"),
-        ),
-        Index(
-            "ix_documents_valid_until",
-            "valid_until",
-            sqlite_where=text("valid_until IS NOT NULL"),
-            postgresql_where=text("valid_until IS NOT NULL"),
-        ),
+        _partial_index("ix_documents_parent_id", "parent_id", "parent_id IS NOT NULL"),
+        _partial_index("ix_documents_drafts", "first_seen_at", "status = 'draft'"),
+        _partial_index("ix_documents_reprint_of", "reprint_of", "reprint_of IS NOT NULL"),
+        _partial_index("ix_documents_valid_until", "valid_until", "valid_until IS NOT NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

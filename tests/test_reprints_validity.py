@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from monitor.demo.files import docx_bytes
+from monitor.demo.files import docx_bytes, local_copy
 from monitor.demo.samples import Sample, load_sample
 from monitor.detect.validity import expire_due
 from monitor.ops import alerts, periodic
@@ -18,20 +18,10 @@ from storage.models import Incident, Source
 
 from .webserver import serving
 
-LOCAL = "结合我县实际，县科技局负责牵头落实，各乡镇配合做好相关工作。"
 REPEAL = (
     "本意见自2024年1月1日起施行，《宁夏回族自治区人民政府办公厅关于推动高新技术产业开发区高质量发展的实施意见》"
     "（宁政办发〔2021〕35号）同时废止。"
 )
-
-
-def _copy(sample: Sample, extra: list[str]) -> Sample:
-    return Sample(
-        name=f"{sample.name}-copy",
-        title=sample.title,
-        paragraphs=[*sample.paragraphs, *extra],
-        publish_date="2021-07-05",
-    )
 
 
 def _forwarding(sample: Sample) -> Sample:
@@ -81,7 +71,7 @@ def test_a_policy_and_its_copy_and_forwarding_note_on_two_county_sites_are_one_n
     workspace.crawl("zfxxgk")
     assert len(mail.messages()) == 2  # the original, once to each
 
-    copy = site.publish("szf", _copy(policy, [LOCAL]))
+    copy = site.publish("szf", local_copy(policy))  # with a paragraph of its own
     forward = site.publish("kjfw", _forwarding(policy))
     site.attach(forward, f"{policy.title}.docx", "/kjfw/files/policy.docx", docx_bytes(policy.title, policy.paragraphs))
     workspace.crawl("szf", "kjfw")
@@ -109,8 +99,8 @@ def test_reprints_seen_in_the_same_crawl_as_their_original_go_under_its_entry(wo
     workspace.cli("subscribe", "reader@example.org")
     policy = load_sample("alxa-opinion")
     site.publish("zfxxgk", policy)
-    site.publish("szf", _copy(policy, [LOCAL]))
-    site.publish("kjfw", _copy(policy, []))
+    site.publish("szf", local_copy(policy))
+    site.publish("kjfw", load_sample("alxa-opinion"))  # word for word
 
     workspace.crawl()  # whichever is stored first is the original
 

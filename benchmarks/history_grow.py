@@ -19,6 +19,7 @@ from crawler.cleaning import CLEANER_VERSION
 from monitor.detect.linking import title_core
 from monitor.detect.similarity import NUM_PERM, buckets
 from storage import Database, search, utcnow
+from storage.runs import summarise_sources
 
 from .synthetic import documents
 
@@ -306,6 +307,8 @@ def grow(db: Database, scale: Scale) -> Grown:
         loader.load("signatures", ["document_id", "version_id", "minhash"], signatures)
         loader.load("signature_bands", ["document_id", "bucket"], bands)
     loader.close()
+    with db.session() as session:  # what close_run would have kept, had the runs been crawled
+        summarise_sources(session)
     _index(db)
     return Grown(scale, time.perf_counter() - started)
 

@@ -6,7 +6,7 @@ import zlib
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, get_args
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -27,6 +27,11 @@ class Source(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Learned by crawling: "browser" when its listing is built by scripts (None: static is enough).
     render: Mapped[str | None] = mapped_column(String(10))
+    # Kept by runs.close_run for `status` (migration 0016): the newest closed run, how many of the
+    # newest closed runs failed in a row, the documents watched.
+    last_run_id: Mapped[int | None] = mapped_column(Integer)
+    failures_in_row: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    documents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 def _partial_index(name: str, column: str, condition: str) -> Index:

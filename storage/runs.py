@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .db import row
 from .models import Document, Fetch, Run, Source, utcnow
+from .runqueue import OPEN
+
+# How far back "failures in a row" looks: the alert review and `status` read the same number.
+RECENT_RUNS = 20
 
 
 def ensure_source(session: Session, name: str, title: str = "") -> Source:
@@ -54,10 +58,42 @@ def finish_run(session: Session, run_id: int, status: str, error: str | None = N
         status, error = "failed", NO_DOCUMENTS + tried
     if run.status in ("crashed", "timeout"):  # so its scheduler said, having lost the crawl: a late
         return run  # close from that crawl (a node cut off, not dead) updates the figures only
-    run.status = status
-    run.error = error
-    run.finished_at = utcnow()
+    close_run(session, run, status, error)
     return run
+
+
+def close_run(session: Session, run: Run, status: str, error: str | None) -> None:
+    """The one way a run ends, whoever ends it (its crawl, a scheduler that lost it, a stop): its
+    status and end, and its source's summary brought up to date, so that `status` reads one row
+    per source however many runs a year has left."""
+    run.status, run.error, run.finished_at = status, error, utcnow()
+    session.flush()
+    summarise_source(session, run.source_id)
+
+
+def summarise_source(session: Session, source_id: int) -> None:
+    """Keep on the source's row what `status` shows: its newest closed run, how many of its
+    newest closed runs failed in a row, and how many documents it watches. Each is one indexed
+    read of this source's rows, done once per run rather than once per `status`."""
+    recent = session.execute(
+        select(Run.id, Run.status)
+        .where(Run.source_id == source_id, Run.status.not_in(OPEN))
+        .order_by(Run.id.desc())
+        .limit(RECENT_RUNS)
+    ).all()
+    failures = next((n for n, run in enumerate(recent) if run.status == "ok"), len(recent))
+    documents = session.scalar(select(func.count()).select_from(Document).where(Document.source_id == source_id))
+    session.execute(
+        update(Source)
+        .where(Source.id == source_id)
+        .values(last_run_id=recent[0].id if recent else None, failures_in_row=failures, documents=documents or 0)
+    )
+
+
+def summarise_sources(session: Session) -> None:
+    """Every source's summary afresh (after a bulk load, as the benchmark's grown year is)."""
+    for source_id in session.scalars(select(Source.id)).all():
+        summarise_source(session, source_id)
 
 
 def learn_render(session: Session, source_id: int, render: str) -> None:

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from storage import OutboxMessage, Run, Source, utcnow
 from storage.models import Incident
 from storage.runqueue import OPEN
-from storage.runs import NO_DOCUMENTS
+from storage.runs import NO_DOCUMENTS, RECENT_RUNS
 
 from ..detect.flapping import flapping_pages
 
-HISTORY = 20
+HISTORY = RECENT_RUNS  # the newest closed runs judged: the failures in a row `status` shows count as far
 
 
 @dataclass(frozen=True)

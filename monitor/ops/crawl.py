@@ -22,9 +22,9 @@ from sqlalchemy import select
 from crawler.source import Source
 from notifier.channels import channels
 from notifier.outbox import DispatchReport, dispatch
-from storage import Database, Run, utcnow
+from storage import Database, Run
 from storage.runqueue import OPEN, QUEUED, open_run, queue_run
-from storage.runs import ensure_source
+from storage.runs import close_run, ensure_source
 
 from ..config import Settings
 from ..detect.changes import detect_and_enqueue
@@ -145,9 +145,7 @@ def _open(db: Database, run_ids: list[int]) -> list[int]:
 def _close_open(db: Database, run_ids: list[int], status: str, why: str) -> None:
     with db.session() as session:
         for run in session.scalars(select(Run).where(Run.id.in_(run_ids), Run.status.in_(OPEN))):
-            never = run.status == QUEUED
-            run.status, run.finished_at = status, utcnow()
-            run.error = f"{why} (it never started)" if never else why
+            close_run(session, run, status, f"{why} (it never started)" if run.status == QUEUED else why)
 
 
 def finish(db: Database, settings: Settings, run_ids: list[int]) -> tuple[list[RunSummary], DispatchReport]:

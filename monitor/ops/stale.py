@@ -13,6 +13,7 @@ from sqlalchemy import select
 from crawler.feed.identity import alive
 from storage import Database, Run, utcnow
 from storage.runqueue import RUNNING
+from storage.runs import close_run
 
 from ..config import Settings
 
@@ -23,8 +24,7 @@ def close_abandoned_runs(db: Database, settings: Settings, now: datetime | None 
     with db.session() as session:
         abandoned = list(session.scalars(select(Run).where(Run.status == "running", Run.started_at < oldest)))
         for run in abandoned:
-            run.status, run.finished_at = "crashed", utcnow()
-            run.error = "abandoned: the scheduler that started it ended before it closed"
+            close_run(session, run, "crashed", "abandoned: the scheduler that started it ended before it closed")
     return len(abandoned)
 
 
@@ -36,6 +36,7 @@ def close_dead_runs(db: Database, why: dict[int, str] | None = None) -> int:
         running = session.scalars(select(Run).where(Run.status == RUNNING, Run.host == host)).all()
         dead = [run for run in running if not alive(run.pid, run.pid_started)]
         for run in dead:
-            run.status, run.finished_at = "crashed", utcnow()
-            run.error = (why or {}).get(run.pid or 0) or f"its crawl process ({run.pid}) is gone"
+            close_run(
+                session, run, "crashed", (why or {}).get(run.pid or 0) or f"its crawl process ({run.pid}) is gone"
+            )
     return len(dead)

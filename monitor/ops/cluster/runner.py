@@ -21,8 +21,9 @@ from sqlalchemy import select
 
 from crawler.source import Source
 from crawler.spiders.node import NodeSpider, job_argument
-from storage import Database, Run, utcnow
+from storage import Database, Run
 from storage.runqueue import QUEUED, RUNNING
+from storage.runs import close_run
 
 from ...config import Settings
 from .check import check_node
@@ -115,8 +116,8 @@ class NodeRunner:
                 order = [n for n in ranked(domain_of(source), self.cluster.nodes) if n != url]
                 target = next((n for n in order if self._usable(n)), None)
                 if target is None:
-                    run.status, run.finished_at = "failed", utcnow()
-                    run.error = "no crawl node took it: " + "; ".join(str(e) for e in self.book.problems.values())
+                    why = "no crawl node took it: " + "; ".join(str(e) for e in self.book.problems.values())
+                    close_run(session, run, "failed", why)
                 else:
                     run.node = target
 
@@ -165,6 +166,6 @@ def _crash(db: Database, run_id: int, error: str) -> int:
         run = session.get(Run, run_id)
         if run is None or run.status != RUNNING:
             return 0
-        run.status, run.error, run.finished_at = "crashed", error, utcnow()
+        close_run(session, run, "crashed", error)
         log.warning("run %d crashed: %s", run_id, error)
         return 1

@@ -86,17 +86,23 @@ def _grams(session: Session, document_ids: set[int]) -> dict[int, np.ndarray]:
 
 def _earlier_by_core(session: Session, cores: set[str]) -> dict[tuple[str, str], list[tuple[int, int]]]:
     """(id, source) of the documents standing for themselves, not reprints, with one of these
-    title cores, oldest first (through ix_documents_title_core)."""
+    title cores, oldest first. Read through ix_documents_title_core a few hundred cores at a time
+    and sorted here: asked to sort by id a long list of cores, SQLite's planner chose to read the
+    whole table in id order instead, a cost that grows with history."""
     found: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    if not cores:
-        return found
-    rows = session.execute(
-        select(Document.id, Document.source_id, Document.title_core, Document.status)
-        .where(Document.title_core.in_(cores), Document.reprint_of.is_(None), not_part_of_a_cover_note())
-        .order_by(Document.id)
-    )
-    for document_id, source_id, core, status in rows:
-        found[(core, status)].append((document_id, source_id))
+    wanted = sorted(cores)
+    for start in range(0, len(wanted), TEXTS_PER_QUERY):
+        rows = session.execute(
+            select(Document.id, Document.source_id, Document.title_core, Document.status).where(
+                Document.title_core.in_(wanted[start : start + TEXTS_PER_QUERY]),
+                Document.reprint_of.is_(None),
+                not_part_of_a_cover_note(),
+            )
+        )
+        for document_id, source_id, core, status in rows:
+            found[(core, status)].append((document_id, source_id))
+    for documents in found.values():
+        documents.sort()
     return found
 
 

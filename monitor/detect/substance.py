@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from storage import Document, Version
 
@@ -43,10 +43,13 @@ def substance(text: str, attached: str | None) -> str:
 
 
 def not_part_of_a_cover_note() -> ColumnElement[bool]:
-    """Documents that stand for themselves: pages, listed files, attachments of full pages."""
-    cover_notes = (
-        select(Document.id)
-        .join(Version, Version.id == Document.current_version_id)
-        .where(func.length(Version.text) < COVER_NOTE_CHARS)
+    """Documents that stand for themselves: pages, listed files, attachments of full pages. The
+    parent is looked up by its key (a correlated EXISTS): a list of every cover note would read
+    every document and its text, a cost that grows with history."""
+    page = aliased(Document)
+    cover_note = (
+        select(page.id)
+        .join(Version, Version.id == page.current_version_id)
+        .where(page.id == Document.parent_id, func.length(Version.text) < COVER_NOTE_CHARS)
     )
-    return Document.parent_id.is_(None) | Document.parent_id.not_in(cover_notes)
+    return Document.parent_id.is_(None) | ~cover_note.exists()

@@ -34,7 +34,8 @@ def _one(label: str, url_of: callable, scale: Scale, folder: Path) -> list[tuple
     empty_db, year_db = Database(url_of("empty")), Database(url_of("year"))
     grown = grow(year_db, scale)
     grow(empty_db, scale.empty())
-    empty, year = measure(empty_db, folder / f"{label}-empty"), measure(year_db, folder / f"{label}-year")
+    measured = measure({"empty": empty_db, "year": year_db}, folder / label)
+    empty, year = measured["empty"], measured["year"]
     rows = [(f"{label}: grown", grown.line())]
     rows += [_row(label, empty, year, name) for name in empty if not name.startswith("disk")]
     rows += [

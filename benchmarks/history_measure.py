@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import func, select, text
@@ -37,23 +38,41 @@ from .staticsite import StaticSite
 REQUESTS = 20
 
 
-def _median(action: Callable[[], object], times: int = 7) -> float:
-    spent = []
+Pair = dict[str, Database]  # "empty" and "year"
+Figures = dict[str, dict[str, float]]  # per database, per figure
+
+
+def _paired(actions: dict[str, Callable[[], object]], times: int) -> dict[str, float]:
+    """The median time of each action, the actions taking turns (empty, year, empty, …) so that
+    whatever else the machine does in the meantime weighs on both alike."""
+    spent: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(times):
-        started = time.perf_counter()
-        action()
-        spent.append(time.perf_counter() - started)
-    return statistics.median(spent)
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            spent[name].append(time.perf_counter() - started)
+    return {name: statistics.median(times) for name, times in spent.items()}
 
 
-def _crawls(db: Database, times: int = 3) -> dict[str, float]:
-    """Median of three crawls of a new 2,000-page source (each on a site of its own, so each
-    finds 2,000 new documents), and of the detections after them."""
-    runs = []
+def _take(figures: Figures, label: str, pair: Pair, action: Callable[[Database], object], times: int) -> None:
+    """One figure on both databases, taken in turns."""
+    medians = _paired({name: partial(action, db) for name, db in pair.items()}, times)
+    for name in pair:
+        figures[name][label] = medians[name]
+
+
+def _crawls(pair: Pair, times: int = 3) -> Figures:
+    """Median of three crawls of a new 2,000-page source on each database, taking turns (each on
+    a site of its own, so each finds 2,000 new documents), and of the detections after them."""
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in pair}
     for n in range(times):
-        with StaticSite(build_site) as site:
-            runs.append(_crawl(db, site, f"bench{n}"))
-    return {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+        for name, db in pair.items():
+            with StaticSite(build_site) as site:
+                runs[name].append(_crawl(db, site, f"bench{n}"))
+    return {
+        name: {figure: statistics.median(run[figure] for run in done) for figure in done[0]}
+        for name, done in runs.items()
+    }
 
 
 def _crawl(db: Database, site: StaticSite, name: str) -> dict[str, float]:
@@ -82,24 +101,44 @@ def _crawl(db: Database, site: StaticSite, name: str) -> dict[str, float]:
     }
 
 
-def _commands(db: Database, since: datetime) -> dict[str, float]:
-    """`status` over 500 sources, and `changes --since` the crawl began (the same events on an
+def _commands(pair: Pair, since: datetime) -> Figures:
+    """`status` over 500 sources, and `changes --since` the crawls began (the same events on an
     empty and on a grown database)."""
     sources = [Source(name=f"src{i:03d}", start_urls=[f"http://src{i:03d}.example.gov.cn/"]) for i in range(1, 501)]
 
-    def show_status() -> None:
+    def show_status(db: Database) -> None:
         with db.session() as session:
             status.status_lines(status.source_status(session, sources))
 
-    def recent_changes() -> None:
+    def recent_changes(db: Database) -> None:
         with db.session() as session:
             queries.list_changes(session, since=since)
 
-    return {"status (500 sources)": _median(show_status, 3), "changes --since (the crawl's)": _median(recent_changes)}
+    figures: Figures = {name: {} for name in pair}
+    _take(figures, "status (500 sources)", pair, show_status, 3)
+    _take(figures, "changes --since (the crawl's)", pair, recent_changes, 7)
+    return figures
 
 
-def _web(db: Database, folder: Path) -> dict[str, float]:
-    """`policywatch serve` over the database, timed over HTTP from this process."""
+def _web(pair: Pair, folder: Path) -> Figures:
+    """`policywatch serve` over each database, timed over HTTP from this process, the two
+    servers asked in turn."""
+    servers = {name: _serve(db, folder / name) for name, db in pair.items()}
+    try:
+        figures: Figures = {name: {} for name in pair}
+        for label in servers[next(iter(pair))][1]:
+            medians = _paired({name: partial(_get, urls[label]) for name, (_p, urls) in servers.items()}, REQUESTS)
+            for name in pair:
+                figures[name][label] = medians[name]
+        return figures
+    finally:
+        for server, _urls in servers.values():
+            server.terminate()
+            server.wait(30)
+
+
+def _serve(db: Database, folder: Path) -> tuple[subprocess.Popen, dict[str, str]]:
+    """A server over the database, and the URLs of its pages to time."""
     with db.session() as session:
         first, second = session.scalars(
             select(Document.current_version_id).join(Document.source).where(Document.source.has(name="bench0")).limit(2)
@@ -113,18 +152,13 @@ def _web(db: Database, folder: Path) -> dict[str, float]:
     command = [str(Path(sys.executable).with_name("policywatch")), "serve", "--port", str(port)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    pages = {
-        "web: document list": "/",
-        "web: search 通知": "/?q=" + urllib.parse.quote("通知"),
-        "web: document page": f"/documents/{document}",
-        "web: diff page": f"/diff/{first}/{second}",
+    _wait_for(base + "/healthz")
+    return server, {
+        "web: document list": base + "/",
+        "web: search 通知": base + "/?q=" + urllib.parse.quote("通知"),
+        "web: document page": f"{base}/documents/{document}",
+        "web: diff page": f"{base}/diff/{first}/{second}",
     }
-    try:
-        _wait_for(base + "/healthz")
-        return {label: _median(lambda path=path: _get(base + path), REQUESTS) for label, path in pages.items()}
-    finally:
-        server.terminate()
-        server.wait(30)
 
 
 def _get(url: str) -> None:
@@ -198,12 +232,12 @@ def files(db: Database) -> dict[str, float]:
     return {"disk: database file": float(size)}
 
 
-def _reprints(db: Database) -> dict[str, float]:
+def _reprints(pair: Pair) -> Figures:
     """Reprint detection alone over the `new` events of a crawl's 2,000 documents (each time rolled
     back): of the first source (its titles looked up in the whole history) and of the second, the
     same site again, so every document is a reprint of the first's (the worst case: all confirmed)."""
 
-    def once(source: str) -> None:
+    def once(db: Database, source: str) -> None:
         with Session(db.engine) as session:
             changes = list(
                 session.scalars(
@@ -215,17 +249,24 @@ def _reprints(db: Database) -> dict[str, float]:
             mark_reprints(session, changes)
             session.rollback()
 
-    return {
-        "reprint detection, 2,000 new documents": _median(lambda: once("bench0"), 3),
-        "reprint detection, 2,000 reprints": _median(lambda: once("bench1"), 3),
-    }
+    figures: Figures = {name: {} for name in pair}
+    for label, source in (
+        ("reprint detection, 2,000 new documents", "bench0"),
+        ("reprint detection, 2,000 reprints", "bench1"),
+    ):
+        _take(figures, label, pair, partial(once, source=source), 3)
+    return figures
 
 
-def measure(db: Database, folder: Path) -> dict[str, float]:
-    warm(db)
+def measure(pair: Pair, folder: Path) -> Figures:
+    """Every figure on both databases, each taken in turns on the two."""
+    for db in pair.values():
+        warm(db)
     since = utcnow()
-    figures = _crawls(db)
-    figures |= _reprints(db)
-    figures |= _commands(db, since)
-    figures |= _web(db, folder)
-    return figures | _disk(db) | files(db)
+    figures: Figures = {name: {} for name in pair}
+    for part in (_crawls(pair), _reprints(pair), _commands(pair, since), _web(pair, folder)):
+        for name in pair:
+            figures[name] |= part[name]
+    for name, db in pair.items():
+        figures[name] |= _disk(db) | files(db)
+    return figures

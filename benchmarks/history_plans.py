@@ -24,10 +24,23 @@ STATEMENTS = {
         "SELECT documents.parent_id, versions.text FROM documents JOIN versions ON versions.id = "
         "documents.current_version_id WHERE documents.parent_id IN (:id) AND documents.gone_since IS NULL"
     ),
-    "status: a source's newest runs": "SELECT id, status FROM runs WHERE source_id = :id ORDER BY id DESC LIMIT 21",
+    "detection: earlier documents by title core (reprints)": (
+        "SELECT id, source_id, status FROM documents WHERE title_core IN (:core, :core2) AND reprint_of IS NULL"
+    ),
+    "status: the open runs": "SELECT source_id, status FROM runs WHERE status IN ('queued', 'running') ORDER BY id",
+    "status: each source's last run": (
+        "SELECT runs.id, runs.status FROM sources JOIN runs ON runs.id = sources.last_run_id"
+    ),
     "changes --since": "SELECT id FROM changes WHERE detected_at >= :since ORDER BY id",
 }
-_VALUES = {"url": "http://x/", "id": 1, "hash": "x", "since": utcnow() - timedelta(days=1)}
+_VALUES = {
+    "url": "http://x/",
+    "id": 1,
+    "hash": "x",
+    "core": "关于印发管理办法",
+    "core2": "实施方案",
+    "since": utcnow() - timedelta(days=1),
+}
 
 
 def plans(db: Database) -> list[tuple[str, str]]:

@@ -31,6 +31,15 @@ STATEMENTS = {
     "status: each source's last run": (
         "SELECT runs.id, runs.status FROM sources JOIN runs ON runs.id = sources.last_run_id"
     ),
+    "web: the document list": (
+        "SELECT documents.id, sources.name FROM documents JOIN sources ON sources.id = documents.source_id "
+        "WHERE documents.current_version_id IS NOT NULL ORDER BY documents.last_changed_at DESC, documents.id DESC "
+        "LIMIT 50"
+    ),
+    "web: the document list's count (capped)": (
+        "SELECT count(*) FROM (SELECT documents.id FROM documents JOIN sources ON sources.id = documents.source_id "
+        "WHERE documents.current_version_id IS NOT NULL LIMIT 1001) AS found"
+    ),
     "changes --since": "SELECT id FROM changes WHERE detected_at >= :since ORDER BY id",
 }
 _VALUES = {
@@ -44,12 +53,14 @@ _VALUES = {
 
 
 def plans(db: Database) -> list[tuple[str, str]]:
-    """(label, plan in one line) for each statement."""
+    """(label, plan in one line) for each statement; on PostgreSQL with its actual rows, time and
+    buffers (the statements only read)."""
     sqlite = db.engine.dialect.name == "sqlite"
     found = []
     with db.engine.connect() as connection:
         for label, sql in STATEMENTS.items():
-            rows = connection.execute(text(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + sql), _VALUES).all()
+            explain = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN (ANALYZE, BUFFERS) "  # run: its real time too
+            rows = connection.execute(text(explain + sql), _VALUES).all()
             steps = [row[-1] if sqlite else row[0] for row in rows]
             found.append((label, " / ".join(" ".join(step.split()) for step in steps)))
     return found

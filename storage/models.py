@@ -34,9 +34,17 @@ class Source(Base):
     documents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-def _partial_index(name: str, column: str, condition: str) -> Index:
-    """An index of the rows meeting the condition only, on SQLite and PostgreSQL alike."""
-    return Index(name, column, sqlite_where=text(condition), postgresql_where=text(condition))
+def _partial_index(name: str, *columns: str, where: str, postgresql_where: str | None = None) -> Index:
+    """An index of the rows meeting the condition only, on SQLite and PostgreSQL (each its own
+    spelling of it where they differ)."""
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(postgresql_where or where))
+
+
+# Open and undetected runs are few among a year's: indexed alone, and reached by a query stating
+# the same condition (runqueue.is_open, Run.changes_detected.is_(False)); SQLite's statistics
+# judged an index on a status "ok" for nearly every run useless and scanned them all.
+OPEN_RUNS = "status IN ('queued', 'running')"
+UNDETECTED_RUNS = {"sqlite": "changes_detected IS 0", "postgresql": "changes_detected IS false"}
 
 
 class Document(Base):
@@ -47,10 +55,10 @@ class Document(Base):
     # with statistics still finds them selective when most documents are neither, and pages that
     # are neither touch no index page on insert (migration 0013).
     __table_args__ = (
-        _partial_index("ix_documents_parent_id", "parent_id", "parent_id IS NOT NULL"),
-        _partial_index("ix_documents_drafts", "first_seen_at", "status = 'draft'"),
-        _partial_index("ix_documents_reprint_of", "reprint_of", "reprint_of IS NOT NULL"),
-        _partial_index("ix_documents_valid_until", "valid_until", "valid_until IS NOT NULL"),
+        _partial_index("ix_documents_parent_id", "parent_id", where="parent_id IS NOT NULL"),
+        _partial_index("ix_documents_drafts", "first_seen_at", where="status = 'draft'"),
+        _partial_index("ix_documents_reprint_of", "reprint_of", where="reprint_of IS NOT NULL"),
+        _partial_index("ix_documents_valid_until", "valid_until", where="valid_until IS NOT NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,7 +139,10 @@ class Run(Base):
     # on source_id alone PostgreSQL walked the primary key back through every source's runs.
     __table_args__ = (
         Index("ix_runs_started_at", "started_at"),
-        Index("ix_runs_queue", "status", "node"),
+        _partial_index("ix_runs_open", "status", "node", where=OPEN_RUNS),
+        _partial_index(
+            "ix_runs_undetected", "id", where=UNDETECTED_RUNS["sqlite"], postgresql_where=UNDETECTED_RUNS["postgresql"]
+        ),
         Index("ix_runs_source_newest", "source_id", "id"),
     )
 

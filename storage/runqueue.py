@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .db import changed_rows
@@ -21,6 +21,18 @@ from .models import Run, Source, utcnow
 
 QUEUED, RUNNING = "queued", "running"
 OPEN = (QUEUED, RUNNING)
+
+
+def is_open() -> ColumnElement[bool]:
+    """A run queued or running, written into the SQL as ix_runs_open states it (models.OPEN_RUNS):
+    SQLite uses a partial index only for a query whose condition it sees is the index's, which a
+    bound parameter hides."""
+    return Run.status.in_(bindparam("open_states", list(OPEN), expanding=True, literal_execute=True))
+
+
+def in_state(state: str) -> ColumnElement[bool]:
+    """A run in this open state (queued or running), through ix_runs_open."""
+    return and_(is_open(), Run.status == state)
 
 
 @dataclass(frozen=True)
@@ -34,7 +46,7 @@ class ProcessId:
 
 def open_run(session: Session, source_id: int) -> Run | None:
     """The source's queued or running run, if it has one."""
-    query = select(Run).where(Run.source_id == source_id, Run.status.in_(OPEN)).order_by(Run.id.desc()).limit(1)
+    query = select(Run).where(Run.source_id == source_id, is_open()).order_by(Run.id.desc()).limit(1)
     return session.scalar(query)
 
 
@@ -56,7 +68,7 @@ def claim_runs(session: Session, node: str, limit: int, process: ProcessId, job_
     if limit <= 0:
         return []
     candidates = session.scalars(
-        select(Run.id).where(Run.status == QUEUED, Run.node == node).order_by(Run.id).limit(limit)
+        select(Run.id).where(in_state(QUEUED), Run.node == node).order_by(Run.id).limit(limit)
     ).all()
     claimed = []
     for run_id in candidates:
@@ -87,16 +99,16 @@ def requeue_runs(session: Session, run_ids: list[int]) -> None:
 
 
 def queued_count(session: Session, node: str) -> int:
-    return len(session.scalars(select(Run.id).where(Run.status == QUEUED, Run.node == node)).all())
+    return len(session.scalars(select(Run.id).where(in_state(QUEUED), Run.node == node)).all())
 
 
 def requeue(session: Session, from_node: str, to_node: str) -> int:
     """Move from_node's queued runs to to_node (a node down, a new leader's own host)."""
-    moved = session.execute(update(Run).where(Run.status == QUEUED, Run.node == from_node).values(node=to_node))
+    moved = session.execute(update(Run).where(in_state(QUEUED), Run.node == from_node).values(node=to_node))
     return changed_rows(moved)
 
 
 def running_of(session: Session, process: ProcessId) -> list[Run]:
     """The runs this process claimed and has not closed."""
-    query = select(Run).where(Run.status == RUNNING, Run.host == process.host, Run.pid == process.pid)
+    query = select(Run).where(in_state(RUNNING), Run.host == process.host, Run.pid == process.pid)
     return list(session.scalars(query))

@@ -35,7 +35,7 @@ from notifier.outbox import dispatch
 from storage import Database, Run, search, utcnow
 from storage import Source as SourceRow
 from storage.retention import duration, prune_fetches
-from storage.runqueue import OPEN, requeue
+from storage.runqueue import OPEN, QUEUED, in_state, requeue
 
 from ..config import ConfigError, load_settings, load_sources
 from ..detect import similarity
@@ -232,7 +232,7 @@ class Daemon:
         are this host's; runs whose process is gone or that outlived any crawl are closed."""
         with self.db.session() as session:
             hosts = session.scalars(
-                select(Run.node).where(Run.status == "queued", Run.node.like("local:%"), Run.node != self.node)
+                select(Run.node).where(in_state(QUEUED), Run.node.like("local:%"), Run.node != self.node)
             ).all()
             for other in {host for host in hosts if host}:
                 requeue(session, other, self.node)

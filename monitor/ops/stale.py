@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from crawler.feed.identity import alive
 from storage import Database, Run, utcnow
-from storage.runqueue import RUNNING
+from storage.runqueue import RUNNING, in_state
 from storage.runs import close_run
 
 from ..config import Settings
@@ -22,7 +22,7 @@ def close_abandoned_runs(db: Database, settings: Settings, now: datetime | None 
     """Crash the runs still running past any crawl's time limit; how many."""
     oldest = (now or utcnow()) - timedelta(seconds=settings.crawl_time_limit + 2 * settings.daemon.grace_seconds + 60)
     with db.session() as session:
-        abandoned = list(session.scalars(select(Run).where(Run.status == "running", Run.started_at < oldest)))
+        abandoned = list(session.scalars(select(Run).where(in_state(RUNNING), Run.started_at < oldest)))
         for run in abandoned:
             close_run(session, run, "crashed", "abandoned: the scheduler that started it ended before it closed")
     return len(abandoned)
@@ -33,7 +33,7 @@ def close_dead_runs(db: Database, why: dict[int, str] | None = None) -> int:
     given for their pid or "its crawl process is gone"."""
     host = socket.gethostname()
     with db.session() as session:
-        running = session.scalars(select(Run).where(Run.status == RUNNING, Run.host == host)).all()
+        running = session.scalars(select(Run).where(in_state(RUNNING), Run.host == host)).all()
         dead = [run for run in running if not alive(run.pid, run.pid_started)]
         for run in dead:
             close_run(

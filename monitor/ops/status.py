@@ -12,7 +12,7 @@ from crawler.source import Source
 from storage import Run
 from storage import Source as SourceRow
 from storage.models import Incident
-from storage.runqueue import OPEN
+from storage.runqueue import is_open
 
 from ..present import iso
 from .schedule import JOB_TABLE
@@ -82,8 +82,8 @@ def _last_runs(session: Session, sources: list[SourceRow]) -> dict[int, Row]:
 
 
 def _open_runs(session: Session) -> dict[int, str]:
-    """The state of each source's open run (queued or running): few rows, read by ix_runs_queue."""
-    query = select(Run.source_id, Run.status).where(Run.status.in_(OPEN)).order_by(Run.id)
+    """The state of each source's open run (queued or running): few rows, read by ix_runs_open."""
+    query = select(Run.source_id, Run.status).where(is_open()).order_by(Run.id)
     return {source_id: state for source_id, state in session.execute(query)}
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from crawler.source import Source
 from crawler.spiders.node import NodeSpider, job_argument
 from storage import Database, Run
-from storage.runqueue import QUEUED, RUNNING
+from storage.runqueue import QUEUED, RUNNING, in_state
 from storage.runs import close_run
 
 from ...config import Settings
@@ -67,7 +67,7 @@ class NodeRunner:
 
     def ensure(self) -> None:
         with self.db.session() as session:
-            queued = {node for node in session.scalars(select(Run.node).where(Run.status == QUEUED).distinct()) if node}
+            queued = {node for node in session.scalars(select(Run.node).where(in_state(QUEUED)).distinct()) if node}
         for url in sorted(queued & set(self.cluster.nodes)):
             if not self._serving(url) and not self._schedule(url):
                 self._move_queue(url)
@@ -111,7 +111,7 @@ class NodeRunner:
     def _move_queue(self, url: str) -> None:
         """The node will not serve its queue: each run goes to the next node of its domain."""
         with self.db.session() as session:
-            for run in session.scalars(select(Run).where(Run.status == QUEUED, Run.node == url)):
+            for run in session.scalars(select(Run).where(in_state(QUEUED), Run.node == url)):
                 source = Source.model_validate((run.spec or {}).get("source", {}))
                 order = [n for n in ranked(domain_of(source), self.cluster.nodes) if n != url]
                 target = next((n for n in order if self._usable(n)), None)
@@ -125,7 +125,7 @@ class NodeRunner:
 
     def close_lost(self) -> int:
         with self.db.session() as session:
-            running = list(session.scalars(select(Run).where(Run.status == RUNNING, Run.node.in_(self.cluster.nodes))))
+            running = list(session.scalars(select(Run).where(in_state(RUNNING), Run.node.in_(self.cluster.nodes))))
         listed: dict[str, set[str] | None] = {}
         for url in {run.node for run in running if run.node}:
             try:

@@ -2,12 +2,13 @@
 
 Grows a database to what a year of 500 sources looks like (300,000 documents, 1,000,000
 versions, 20,000,000 fetch rows, their events, runs, similarity signatures and search index;
-generated, not crawled), then times, on it and on an empty database with the same sources: a crawl
-of a new 2,000-page source and the detection after it, `status`, `changes --since`, and the web
+generated, not crawled), then times, on it and on an "empty" database with the same sources on
+their first day (each run once, no document yet), the two in turns: a crawl of a new 2,000-page
+source and the detection after it, reprint detection, `status`, `changes --since`, and the web
 page's list, search, document and diff pages. Also the disk per stored version and per fetch row,
 and what the fetch retention policy keeps. SQLite and the test PostgreSQL side by side:
 
-    python -m benchmarks.history            # both databases, full size (about an hour)
+    python -m benchmarks.history            # both databases, full size (about 40 minutes)
     python -m benchmarks.history 0.05       # a 5 % scale for a quick look
 """
 

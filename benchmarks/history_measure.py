@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import statistics
@@ -152,7 +153,8 @@ def _serve(db: Database, folder: Path) -> tuple[subprocess.Popen, dict[str, str]
     command = [str(Path(sys.executable).with_name("policywatch")), "serve", "--port", str(port)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    _wait_for(base + "/healthz")
+    _wait_for(base + "/healthz")  # and its first look over every document for the search index:
+    _wait_until_indexed(base + "/healthz")  # what follows times a server at work, not starting
     return server, {
         "web: document list": base + "/",
         "web: search 通知": base + "/?q=" + urllib.parse.quote("通知"),
@@ -164,6 +166,15 @@ def _serve(db: Database, folder: Path) -> tuple[subprocess.Popen, dict[str, str]
 def _get(url: str) -> None:
     with urllib.request.urlopen(url, timeout=120) as response:
         response.read()
+
+
+def _wait_until_indexed(url: str) -> None:
+    for _ in range(3000):
+        with urllib.request.urlopen(url, timeout=120) as response:
+            if json.load(response).get("indexed"):
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} never finished its first index pass")
 
 
 def _wait_for(url: str) -> None:

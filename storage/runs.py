@@ -4,6 +4,8 @@ fetch statistics, what the source turned out to need, the documents due at a run
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from typing import Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -11,6 +13,14 @@ from sqlalchemy.orm import Session
 from .db import row
 from .models import Document, Fetch, Run, Source, utcnow
 from .runqueue import OPEN
+
+
+class _Closed(Protocol):
+    """A closed run, or a row with its status."""
+
+    @property
+    def status(self) -> str: ...
+
 
 # How far back "failures in a row" looks: the alert review and `status` read the same number.
 RECENT_RUNS = 20
@@ -81,13 +91,27 @@ def summarise_source(session: Session, source_id: int) -> None:
         .order_by(Run.id.desc())
         .limit(RECENT_RUNS)
     ).all()
-    failures = next((n for n, run in enumerate(recent) if run.status == "ok"), len(recent))
     documents = session.scalar(select(func.count()).select_from(Document).where(Document.source_id == source_id))
     session.execute(
         update(Source)
         .where(Source.id == source_id)
-        .values(last_run_id=recent[0].id if recent else None, failures_in_row=failures, documents=documents or 0)
+        .values(
+            last_run_id=recent[0].id if recent else None,
+            failures_in_row=consecutive_failures(recent),
+            documents=documents or 0,
+        )
     )
+
+
+def consecutive_failures(runs: Sequence[_Closed]) -> int:
+    """How many of the newest finished runs (newest first) failed in a row: what `status` shows
+    and the alert review judges."""
+    count = 0
+    for run in runs:
+        if run.status == "ok":
+            break
+        count += 1
+    return count
 
 
 def summarise_sources(session: Session) -> None:

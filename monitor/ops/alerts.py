@@ -4,17 +4,15 @@ One message when an incident opens, one when it closes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import OutboxMessage, Run, Source, utcnow
 from storage.models import Incident
 from storage.runqueue import OPEN
-from storage.runs import NO_DOCUMENTS, RECENT_RUNS
+from storage.runs import NO_DOCUMENTS, RECENT_RUNS, consecutive_failures
 
 from ..detect.flapping import flapping_pages
 
@@ -25,16 +23,6 @@ HISTORY = RECENT_RUNS  # the newest closed runs judged: the failures in a row `s
 class Problem:
     kind: str
     detail: str
-
-
-def consecutive_failures(runs: Sequence[Run | Row[Any]]) -> int:
-    """How many of the newest finished runs failed in a row."""
-    count = 0
-    for run in runs:
-        if run.status == "ok":
-            break
-        count += 1
-    return count
 
 
 def problems(runs: list[Run], after_failures: int) -> list[Problem]:

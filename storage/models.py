@@ -43,7 +43,8 @@ def _partial_index(name: str, *columns: str, where: str, postgresql_where: str |
 # Open and undetected runs are few among a year's: indexed alone, and reached by a query stating
 # the same condition (runqueue.is_open, Run.changes_detected.is_(False)); SQLite's statistics
 # judged an index on a status "ok" for nearly every run useless and scanned them all.
-OPEN_RUNS = "status IN ('queued', 'running')"
+OPEN_STATES = ("queued", "running")  # a run waiting for or in its crawl (storage.runqueue)
+OPEN_RUNS = "status IN ({})".format(", ".join(f"'{state}'" for state in OPEN_STATES))
 UNDETECTED_RUNS = {"sqlite": "changes_detected IS 0", "postgresql": "changes_detected IS false"}
 
 

@@ -17,10 +17,9 @@ from sqlalchemy import ColumnElement, and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .db import changed_rows
-from .models import Run, Source, utcnow
+from .models import OPEN_STATES, Run, Source, utcnow
 
-QUEUED, RUNNING = "queued", "running"
-OPEN = (QUEUED, RUNNING)
+QUEUED, RUNNING = OPEN = OPEN_STATES
 
 
 def is_open() -> ColumnElement[bool]:

@@ -58,9 +58,12 @@ def _paired(actions: dict[str, Callable[[], object]], times: int) -> dict[str, f
 
 def _take(figures: Figures, label: str, pair: Pair, action: Callable[[Database], object], times: int) -> None:
     """One figure on both databases, taken in turns."""
-    medians = _paired({name: partial(action, db) for name, db in pair.items()}, times)
-    for name in pair:
-        figures[name][label] = medians[name]
+    _record(figures, label, {name: partial(action, db) for name, db in pair.items()}, times)
+
+
+def _record(figures: Figures, label: str, actions: dict[str, Callable[[], object]], times: int) -> None:
+    for name, median in _paired(actions, times).items():
+        figures[name][label] = median
 
 
 def _crawls(pair: Pair, times: int = 3) -> Figures:
@@ -129,9 +132,8 @@ def _web(pair: Pair, folder: Path) -> Figures:
     try:
         figures: Figures = {name: {} for name in pair}
         for label in servers[next(iter(pair))][1]:
-            medians = _paired({name: partial(_get, urls[label]) for name, (_p, urls) in servers.items()}, REQUESTS)
-            for name in pair:
-                figures[name][label] = medians[name]
+            asked = {name: partial(_get, urls[label]) for name, (_server, urls) in servers.items()}
+            _record(figures, label, asked, REQUESTS)
         return figures
     finally:
         for server, _urls in servers.values():
@@ -154,8 +156,7 @@ def _serve(db: Database, folder: Path) -> tuple[subprocess.Popen, dict[str, str]
     command = [str(Path(sys.executable).with_name("policywatch")), "serve", "--port", str(port)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    _wait_for(base + "/healthz")  # and its first look over every document for the search index:
-    _wait_until_indexed(base + "/healthz")  # what follows times a server at work, not starting
+    _wait_until_indexed(base + "/healthz")
     return server, {
         "web: document list": base + "/",
         "web: search 通知": base + "/?q=" + urllib.parse.quote("通知"),
@@ -170,22 +171,17 @@ def _get(url: str) -> None:
 
 
 def _wait_until_indexed(url: str) -> None:
+    """Until the server answers and has made its first look over every document for the search
+    index: what follows times a server at work, not one starting."""
     for _ in range(3000):
-        with urllib.request.urlopen(url, timeout=120) as response:
-            if json.load(response).get("indexed"):
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} never finished its first index pass")
-
-
-def _wait_for(url: str) -> None:
-    for _ in range(300):
         try:
-            _get(url)
-            return
+            with urllib.request.urlopen(url, timeout=120) as response:
+                if json.load(response).get("indexed"):
+                    return
         except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} never answered")
+            pass  # not listening yet
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} never answered, or never finished its first index pass")
 
 
 def _disk(db: Database) -> dict[str, float]:

@@ -35,8 +35,7 @@ class Source(Base):
 
 
 def _partial_index(name: str, *columns: str, where: str, postgresql_where: str | None = None) -> Index:
-    """An index of the rows meeting the condition only, on SQLite and PostgreSQL (each its own
-    spelling of it where they differ)."""
+    """An index of only the rows meeting the condition, on SQLite and PostgreSQL (each its spelling)."""
     return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(postgresql_where or where))
 
 

@@ -109,10 +109,12 @@ class LocalRunner:
         return self.child is not None and self.child.is_alive()
 
     def close_lost(self) -> int:
-        if self.running():
-            return close_dead_runs(self.db)
-        self._reap()
-        return close_dead_runs(self.db)
+        """The child's own runs are closed when it is reaped, with the signal or exit code that
+        ended it: a child dying between the two looks here is not crashed without that reason."""
+        if not self.running():
+            self._reap()
+        ours = frozenset({self.child.pid}) if self.child is not None and self.child.pid else frozenset[int]()
+        return close_dead_runs(self.db, spare=ours)
 
     def stop(self, grace: float) -> None:
         """SIGTERM: the crawl process closes its runs as interrupted; KILL after the grace."""

@@ -28,13 +28,14 @@ def close_abandoned_runs(db: Database, settings: Settings, now: datetime | None 
     return len(abandoned)
 
 
-def close_dead_runs(db: Database, why: dict[int, str] | None = None) -> int:
+def close_dead_runs(db: Database, why: dict[int, str] | None = None, spare: frozenset[int] = frozenset()) -> int:
     """Runs a process on this machine claimed, whose process is gone: crashed, with the reason
-    given for their pid or "its crawl process is gone"."""
+    given for their pid or "its crawl process is gone". Runs of a `spare` pid are left to the
+    caller, whose child it is and who learns how it ended once it reaps it."""
     host = socket.gethostname()
     with db.session() as session:
         running = session.scalars(select(Run).where(in_state(RUNNING), Run.host == host)).all()
-        dead = [run for run in running if not alive(run.pid, run.pid_started)]
+        dead = [run for run in running if run.pid not in spare and not alive(run.pid, run.pid_started)]
         for run in dead:
             close_run(
                 session, run, "crashed", (why or {}).get(run.pid or 0) or f"its crawl process ({run.pid}) is gone"

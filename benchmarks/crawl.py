@@ -36,9 +36,10 @@ LIFTED = {
 }
 
 
-def build_site(base_url: str, count: int = DOCUMENTS) -> dict[str, bytes]:
+def build_site(base_url: str, count: int = DOCUMENTS, seed: int = 11) -> dict[str, bytes]:
     """Pages rendered once in the demo's four templates: synthetic documents (paragraphs of the
-    samples and the corpus reshuffled, 5 % drafts), so that no two are alike."""
+    samples and the corpus reshuffled, 5 % drafts), so that no two are alike; another seed, another
+    site's documents."""
     styles = ["trs", "portal", "xxgk", "hanweb"]
     site = DemoSite(
         [Section(f"s{i}", "政策文件", f"/s{i}/", style, page_size=PER_LISTING) for i, style in enumerate(styles)]
@@ -46,7 +47,7 @@ def build_site(base_url: str, count: int = DOCUMENTS) -> dict[str, bytes]:
     site.stop()
     section = Section("all", "政策文件", "/list/", "trs", charset="utf-8", page_size=PER_LISTING)
     site.sections["all"] = section
-    for n, (title, text, status) in enumerate(documents(count, seed=11)):
+    for n, (title, text, status) in enumerate(documents(count, seed=seed)):
         sample = Sample(
             name=f"doc{n}",
             title=title,

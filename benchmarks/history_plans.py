@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
 
 from storage import Database, utcnow
+from storage.search import search
 
 STATEMENTS = {
     "crawl: a page's document by URL": "SELECT id, current_version_id FROM documents WHERE url = :url",
@@ -58,9 +60,19 @@ def plans(db: Database) -> list[tuple[str, str]]:
     sqlite = db.engine.dialect.name == "sqlite"
     found = []
     with db.engine.connect() as connection:
-        for label, sql in STATEMENTS.items():
+        for label, (sql, values) in _statements(connection).items():
             explain = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN (ANALYZE, BUFFERS) "  # run: its real time too
-            rows = connection.execute(text(explain + sql), _VALUES).all()
+            rows = connection.execute(text(explain + sql), values).all()
             steps = [row[-1] if sqlite else row[0] for row in rows]
             found.append((label, " / ".join(" ".join(step.split()) for step in steps)))
     return found
+
+
+def _statements(connection: Connection) -> dict[str, tuple[str, dict[str, object]]]:
+    """The statements above, and the web search as storage.search builds it for this database."""
+    statements = {label: (sql, _VALUES) for label, sql in STATEMENTS.items()}
+    query = search(Session(connection), "通知")
+    if query is not None:
+        compiled = query.compile(connection)
+        statements["web: search 通知 (the matches ranked)"] = (str(query), dict(compiled.params))
+    return statements

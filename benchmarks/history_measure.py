@@ -13,7 +13,8 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -47,23 +48,31 @@ Pair = dict[str, Database]  # "empty" and "year"
 Figures = dict[str, dict[str, float]]  # per database, per figure
 
 
+@contextmanager
+def _collector_off() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a figure is timed, a collection before, as
+    timeit has it: a pass, whenever it falls, costs what this process holds (both databases'
+    objects), not what either database does; an isolated full-size run saw 60 ms figures jump to
+    90-120 ms on either database at random."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _paired(actions: dict[str, Callable[[], object]], times: int) -> dict[str, float]:
     """The median time of each action, the actions taking turns (empty, year, empty, …) so that
-    whatever else the machine does in the meantime weighs on both alike. Python's cyclic garbage
-    collector is off while an action is timed, as timeit has it: a pass, whenever it falls, costs
-    what this process holds (both databases' objects), not what either database does; an isolated
-    full-size run saw 60 ms figures jump to 90-120 ms on either database at random."""
+    whatever else the machine does in the meantime weighs on both alike; each with the collector
+    off."""
     spent: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(times):
         for name, action in actions.items():
-            gc.collect()
-            gc.disable()
-            try:
+            with _collector_off():
                 started = time.perf_counter()
                 action()
                 spent[name].append(time.perf_counter() - started)
-            finally:
-                gc.enable()
     return {name: statistics.median(times) for name, times in spent.items()}
 
 
@@ -115,14 +124,10 @@ def _crawl(db: Database, site: StaticSite, name: str) -> dict[str, float]:
     child.start()
     child.join()
     crawled = time.perf_counter()
-    gc.collect()
-    gc.disable()  # as in _paired: the detection's time, not a collection of what the process holds
-    try:
+    with _collector_off():
         detecting = time.perf_counter()
         finish(db, settings, [run_id])
         detected = time.perf_counter()
-    finally:
-        gc.enable()
     return {
         "crawl of a 2,000-page source": crawled - started,
         "change detection after it": detected - detecting,

@@ -71,7 +71,8 @@ def plans(db: Database) -> list[tuple[str, str]]:
 def _statements(connection: Connection) -> dict[str, tuple[str, dict[str, object]]]:
     """The statements above, and the web search as storage.search builds it for this database."""
     statements = {label: (sql, _VALUES) for label, sql in STATEMENTS.items()}
-    query = search(Session(connection), "通知")
+    with Session(connection) as session:
+        query = search(session, "通知")
     if query is not None:
         compiled = query.compile(connection)
         statements["web: search 通知 (the matches ranked)"] = (str(query), dict(compiled.params))

@@ -42,7 +42,7 @@ STATEMENTS = {
         "SELECT count(*) FROM (SELECT documents.id FROM documents JOIN sources ON sources.id = documents.source_id "
         "WHERE documents.current_version_id IS NOT NULL LIMIT 1001) AS found"
     ),
-    "changes --since": "SELECT id FROM changes WHERE detected_at >= :since ORDER BY id",
+    "changes --since": "SELECT id FROM changes WHERE detected_at >= :since ORDER BY detected_at, id",
 }
 _VALUES = {
     "url": "http://x/",

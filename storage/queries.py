@@ -45,7 +45,10 @@ def list_changes(
         query = query.where(Change.kind == kind)
     if among is not None:
         query = _among(session, query, among)
-    query = query.order_by(Change.id.desc() if newest_first else Change.id).offset(offset)
+    # The order they were detected in: SQLite answers a bound `since` by its index and this order
+    # (the index's own), where ORDER BY id alone led it to walk every event of the history.
+    order = (Change.detected_at.desc(), Change.id.desc()) if newest_first else (Change.detected_at, Change.id)
+    query = query.order_by(*order).offset(offset)
     if limit:
         query = query.limit(limit)
     return list(session.scalars(query).unique())

@@ -1,8 +1,10 @@
-"""The statements detection runs search by index on a database with statistics, whatever the
-planner makes of a long list of values: a scan of a table that grows with history makes a year's
-detection slower than a week's."""
+"""The statements detection, `status` and the change list run search by index on a database with
+statistics, whatever the planner makes of a long list of values or a bound: a scan of a table that
+grows with history makes a year's detection or listing slower than a week's."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import event, insert, select
 
@@ -14,6 +16,7 @@ from monitor.ops.stale import close_abandoned_runs, close_dead_runs
 from monitor.ops.status import source_status
 from storage import Change, Database, Document, Run
 from storage.models import Base
+from storage.queries import list_changes
 from storage.runqueue import open_run, queued_count
 
 GROWING = ("documents", "versions", "fetches", "changes", "runs")
@@ -117,3 +120,38 @@ def test_what_looks_for_open_or_undetected_runs_reads_by_index_after_a_year_of_r
         close_abandoned_runs(db, Settings())
 
     assert _scans(db, look) == []
+
+
+def _events(db: Database, sources: int, documents: int, events: int) -> None:
+    """A year of change events, one every few minutes, over documents of many sources; ANALYZE."""
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+            "INSERT INTO sources (name, title, created_at) SELECT 'src' || i, '', '2026-01-01 00:00:00' FROM n",
+            (sources,),
+        )
+        connection.exec_driver_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+            "INSERT INTO documents (source_id, url, title, status, title_core, first_seen_at) "
+            "SELECT 1 + i % ?, 'http://x/' || i, '', 'final', '', '2026-01-01 00:00:00' FROM n",
+            (documents, sources),
+        )
+        connection.exec_driver_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+            "INSERT INTO changes (document_id, kind, added_chars, removed_chars, detected_at) "
+            "SELECT 1 + i % ?, 'new', 0, 0, datetime('2026-01-01', '+' || (i * ?) || ' seconds') FROM n",
+            (events, documents, 365 * 86400 // events),
+        )
+        connection.exec_driver_sql("ANALYZE")
+
+
+def test_the_changes_since_a_day_read_by_index_after_a_year_of_events(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    _events(db, sources=500, documents=30_000, events=50_000)
+
+    def recent() -> None:
+        with db.session() as session:
+            assert list_changes(session, since=datetime(2026, 12, 30))
+            assert list_changes(session, since=datetime(2026, 12, 30), newest_first=True, limit=50)
+
+    assert _scans(db, recent) == []

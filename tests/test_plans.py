@@ -11,12 +11,14 @@ from sqlalchemy import event, insert, select
 from crawler.source import Source
 from monitor.config import Settings
 from monitor.detect.changes import pending_runs
+from monitor.detect.linking import DraftIndex
 from monitor.detect.reprints import mark_reprints
 from monitor.ops.stale import close_abandoned_runs, close_dead_runs
 from monitor.ops.status import source_status
 from storage import Change, Database, Document, Run
 from storage.models import Base
 from storage.queries import list_changes
+from storage.recording import Content, attachment_names, has_content, record_document, retire_attachments
 from storage.runqueue import open_run, queued_count
 
 GROWING = ("documents", "versions", "fetches", "changes", "runs")
@@ -155,3 +157,29 @@ def test_the_changes_since_a_day_read_by_index_after_a_year_of_events(tmp_path):
             assert list_changes(session, since=datetime(2026, 12, 30), newest_first=True, limit=50)
 
     assert _scans(db, recent) == []
+
+
+def test_what_a_crawl_stores_per_page_reads_by_index_after_a_year_of_documents(tmp_path):
+    """With statistics an index on a column NULL for nearly every row (parent_id, gone_since) looks
+    useless to SQLite's planner: a year of history made it scan every document per page stored."""
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    _history(db, documents=20_000, new=10)
+    with db.engine.begin() as connection:  # pages without attachments: parent_id NULL on every row
+        connection.exec_driver_sql("UPDATE documents SET parent_id = NULL")
+        connection.exec_driver_sql("ANALYZE")
+    page, file = "http://old/19", "http://old/19/a.pdf"
+
+    def store() -> None:
+        with db.session() as session:
+            run = Run(source_id=1, status="running")
+            session.add(run)
+            session.flush()
+            content = Content(title="通知", text="正文", content_hash="h", raw_html=b"<html></html>")
+            record_document(session, run.id, 1, page, outcome="ok", http_status=200, content=content)
+            record_document(session, run.id, 1, file, outcome="ok", http_status=200, content=content, parent_url=page)
+            assert has_content(session, page)
+            attachment_names(session, page)
+            retire_attachments(session, run.id, page, set())
+            DraftIndex.load(session)
+
+    assert _scans(db, store) == []

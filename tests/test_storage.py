@@ -67,32 +67,6 @@ def test_migrations_make_the_models_indexes_partial_ones_included(tmp_path):
     assert "ix_versions_document_id" not in made  # the unique (document_id, content_hash) serves
 
 
-def test_statistics_never_turn_a_page_store_into_a_table_scan(tmp_path):
-    """A year of history made SQLite scan every document once per page stored: with statistics
-    (ANALYZE, PRAGMA optimize) an index on a column that is NULL for nearly every row looks
-    useless to the planner. The statements a crawl and detection run must search by index."""
-    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
-    with db.engine.begin() as connection:
-        connection.exec_driver_sql(
-            "INSERT INTO sources (name, title, created_at, render) VALUES ('s', '', '2026-01-01', 'auto')"
-        )
-        connection.exec_driver_sql(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
-            "INSERT INTO documents (source_id, url, title, status, title_core, first_seen_at) "
-            "SELECT 1, 'http://x/' || i, '', 'final', '', '2026-01-01' FROM n"
-        )
-        connection.exec_driver_sql("ANALYZE")
-    with db.engine.connect() as connection:
-        plans = {
-            "attachments of a page": "SELECT id, url FROM documents WHERE parent_id = "
-            "(SELECT id FROM documents WHERE url = ?) AND gone_since IS NULL",
-            "open drafts": "SELECT id, title_core FROM documents WHERE status = 'draft' AND first_seen_at >= ?",
-        }
-        for label, sql in plans.items():
-            plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", ("x",)).all())
-            assert "SCAN documents" not in plan, (label, plan)
-
-
 def test_the_write_ahead_log_is_folded_back_and_kept_small(tmp_path):
     db = Database(f"sqlite:///{tmp_path / 'x.db'}")
     with db.engine.connect() as connection:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import Connection, event, insert, select
 
 from crawler.source import Source
 from monitor.config import Settings
@@ -94,14 +94,19 @@ def test_reprint_detection_reads_by_index_however_many_documents_are_new(tmp_pat
     assert _scans(db, detect) == []
 
 
+def _sources(connection: Connection, count: int) -> None:
+    """count sources, src1, src2…, created on the first day of the year."""
+    connection.exec_driver_sql(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+        "INSERT INTO sources (name, title, created_at) SELECT 'src' || i, '', '2026-01-01 00:00:00' FROM n",
+        (count,),
+    )
+
+
 def _runs(db: Database, sources: int, days: int) -> None:
     """A year of daily runs, all closed and detected, but one of source 1 still running."""
     with db.engine.begin() as connection:
-        connection.exec_driver_sql(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
-            "INSERT INTO sources (name, title, created_at) SELECT 'src' || i, '', '2026-01-01 00:00:00' FROM n",
-            (sources,),
-        )
+        _sources(connection, sources)
         rows = [{"source_id": 1 + n % sources, "status": "ok", "changes_detected": True} for n in range(sources * days)]
         connection.execute(insert(Run.__table__), rows)
         connection.exec_driver_sql("UPDATE runs SET status = 'running', host = 'elsewhere' WHERE id = 1")
@@ -127,11 +132,7 @@ def test_what_looks_for_open_or_undetected_runs_reads_by_index_after_a_year_of_r
 def _events(db: Database, sources: int, documents: int, events: int) -> None:
     """A year of change events, one every few minutes, over documents of many sources; ANALYZE."""
     with db.engine.begin() as connection:
-        connection.exec_driver_sql(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
-            "INSERT INTO sources (name, title, created_at) SELECT 'src' || i, '', '2026-01-01 00:00:00' FROM n",
-            (sources,),
-        )
+        _sources(connection, sources)
         connection.exec_driver_sql(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
             "INSERT INTO documents (source_id, url, title, status, title_core, first_seen_at) "
